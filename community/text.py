@@ -12,6 +12,7 @@ No Django imports: the clustering engine and benchmarks use this module directly
 from __future__ import annotations
 
 import functools
+import html
 
 import nh3
 from markdown_it import MarkdownIt
@@ -67,6 +68,6 @@ def render_markdown(source: str) -> str:
 
 def plain_excerpt(source: str, length: int = 200) -> str:
     """A one-line plain-text excerpt of Markdown, for lists and notifications."""
-    text = nh3.clean(_markdown().render(source or ""), tags=set())
+    text = html.unescape(nh3.clean(_markdown().render(source or ""), tags=set()))
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"

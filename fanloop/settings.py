@@ -9,7 +9,7 @@ Environment variables:
     SECRET_KEY         required when DEBUG is off
     DEBUG              "1"/"true" for development (default: on, unless FANLOOP_PRODUCTION)
     ALLOWED_HOSTS      comma separated (default: localhost names)
-    FANLOOP_PRODUCTION "1" turns on the hardened production mode (HTTPS, secure cookies)
+    FANLOOP_PRODUCTION "1": hardened production mode (HTTPS, secure cookies)
 """
 
 import os
@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "taggit",
     "modelcluster",
     "django_tasks",
-    "django_tasks.backends.database",
     "allauth",
     "allauth.account",
     "wagtail.contrib.forms",
@@ -159,11 +158,12 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+_PV = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": f"{_PV}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_PV}.MinimumLengthValidator"},
+    {"NAME": f"{_PV}.CommonPasswordValidator"},
+    {"NAME": f"{_PV}.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "community:home"

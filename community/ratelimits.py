@@ -1,0 +1,22 @@
+"""Rate limits on writes, through django-ratelimit (cache-backed, per fan or IP)."""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import is_ratelimited
+
+RATE_MESSAGE = _(
+    "You are posting faster than the forum allows. Wait a minute and send again; "
+    "your text is kept below."
+)
+
+
+def write_limited(request, *, group: str, setting: str) -> bool:
+    """True when this write must be refused; counts the attempt."""
+    return is_ratelimited(
+        request,
+        group=group,
+        key="user_or_ip",
+        rate=getattr(settings, setting),
+        method="POST",
+        increment=True,
+    )

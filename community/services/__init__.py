@@ -1,0 +1,1 @@
+"""Write operations of the community app (HackSoft style services)."""

@@ -1,0 +1,147 @@
+"""Threads, replies, likes: every write a fan makes in the forum."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community.models import Board, Fan, Reply, ReplyLike, Thread, ThreadLike
+from community.services.notifications import notify
+from community.text import render_markdown
+
+
+def _clean_tags(tags: Iterable[str]) -> list[str]:
+    cleaned = []
+    for tag in tags:
+        tag = tag.strip().lower()[:40]
+        if tag and tag not in cleaned:
+            cleaned.append(tag)
+    return cleaned[:8]
+
+
+@transaction.atomic
+def thread_create(
+    *,
+    author: Fan,
+    board: Board,
+    title: str,
+    body: str,
+    tags: Iterable[str] = (),
+) -> Thread:
+    title = title.strip()
+    if not title or not body.strip():
+        raise ValidationError(_("A thread needs a title and a body."))
+    now = timezone.now()
+    thread = Thread.objects.create(
+        board=board,
+        author=author,
+        title=title,
+        body=body,
+        body_html=render_markdown(body),
+        created_at=now,
+        last_activity_at=now,
+    )
+    tag_list = _clean_tags(tags)
+    if tag_list:
+        thread.tags.set(tag_list)
+    Board.objects.filter(pk=board.pk).update(
+        thread_count=F("thread_count") + 1, last_activity_at=now
+    )
+    Fan.objects.filter(pk=author.pk).update(thread_count=F("thread_count") + 1)
+    return thread
+
+
+@transaction.atomic
+def reply_create(*, author: Fan, thread: Thread, body: str) -> Reply:
+    if thread.is_locked and not author.is_moderator:
+        raise PermissionDenied(_("This thread is locked."))
+    if thread.is_hidden and not author.is_moderator:
+        raise PermissionDenied(_("This thread is hidden."))
+    if not body.strip():
+        raise ValidationError(_("A reply cannot be empty."))
+    now = timezone.now()
+    reply = Reply.objects.create(
+        thread=thread,
+        author=author,
+        body=body,
+        body_html=render_markdown(body),
+        created_at=now,
+    )
+    Thread.objects.filter(pk=thread.pk).update(
+        reply_count=F("reply_count") + 1, last_activity_at=now
+    )
+    Board.objects.filter(pk=thread.board_id).update(
+        reply_count=F("reply_count") + 1, last_activity_at=now
+    )
+    Fan.objects.filter(pk=author.pk).update(reply_count=F("reply_count") + 1)
+    if thread.author_id != author.pk:
+        notify(
+            recipients=[thread.author_id],
+            kind="reply",
+            text=_("%(name)s replied to “%(title)s”")
+            % {"name": author.public_name, "title": thread.title[:120]},
+            url=reply.get_absolute_url(),
+        )
+    return reply
+
+
+def _toggle(model, lookup: dict, counter_model, counter_pk: int) -> tuple[bool, int]:
+    """Create or delete one like row; adjust the counter in the same transaction.
+
+    The unique constraint settles races: a concurrent duplicate insert fails inside
+    a savepoint and is treated as "already liked".
+    """
+    with transaction.atomic():
+        deleted, _ = model.objects.filter(**lookup).delete()
+        if deleted:
+            counter_model.objects.filter(pk=counter_pk).update(
+                like_count=F("like_count") - 1
+            )
+            liked = False
+        else:
+            try:
+                with transaction.atomic():
+                    model.objects.create(**lookup)
+            except IntegrityError:
+                liked = True
+            else:
+                counter_model.objects.filter(pk=counter_pk).update(
+                    like_count=F("like_count") + 1
+                )
+                liked = True
+        count = counter_model.objects.values_list("like_count", flat=True).get(
+            pk=counter_pk
+        )
+    return liked, count
+
+
+def thread_like_toggle(*, fan: Fan, thread: Thread) -> tuple[bool, int]:
+    if thread.is_hidden:
+        raise PermissionDenied(_("This thread is hidden."))
+    return _toggle(ThreadLike, {"fan": fan, "thread": thread}, Thread, thread.pk)
+
+
+def reply_like_toggle(*, fan: Fan, reply: Reply) -> tuple[bool, int]:
+    if reply.is_hidden:
+        raise PermissionDenied(_("This reply is hidden."))
+    return _toggle(ReplyLike, {"fan": fan, "reply": reply}, Reply, reply.pk)
+
+
+def thread_recount(*, thread: Thread) -> None:
+    """Repair a thread's denormalised counters from the rows."""
+    Thread.objects.filter(pk=thread.pk).update(
+        reply_count=Reply.objects.filter(thread=thread).count(),
+        like_count=ThreadLike.objects.filter(thread=thread).count(),
+    )
+
+
+def board_recount(*, board: Board) -> None:
+    Board.objects.filter(pk=board.pk).update(
+        thread_count=Thread.objects.filter(board=board).count(),
+        reply_count=Reply.objects.filter(thread__board=board).count(),
+    )

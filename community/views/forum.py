@@ -1,0 +1,223 @@
+"""Forum pages: home, board, thread, posting, likes, flags, moderation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from community import selectors
+from community.forms import FlagForm, ReplyForm, ThreadForm
+from community.models import Flag, Reply, Thread
+from community.ratelimits import RATE_MESSAGE, write_limited
+from community.services import forum, moderation
+from community.views.common import done
+
+
+class HomeView(View):
+    def get(self, request):
+        return render(
+            request, "community/home.html", {"boards": selectors.board_list()}
+        )
+
+
+class BoardView(View):
+    def get(self, request, slug):
+        board = selectors.board_get(slug=slug)
+        sort = request.GET.get("sort", "activity")
+        if sort not in selectors.BOARD_SORTS:
+            sort = "activity"
+        tag = request.GET.get("tag") or None
+        page = selectors.thread_page(
+            board=board,
+            viewer=request.user,
+            sort=sort,
+            tag=tag,
+            page=request.GET.get("page", 1),
+        )
+        context = {
+            "board": board,
+            "page": page,
+            "sort": sort,
+            "tag": tag,
+            "tags": selectors.board_tags(board=board),
+        }
+        return render(request, "community/board.html", context)
+
+
+@method_decorator(login_required, name="dispatch")
+class ThreadCreateView(View):
+    def get(self, request, slug):
+        board = selectors.board_get(slug=slug)
+        return render(
+            request, "community/thread_new.html", {"board": board, "form": ThreadForm()}
+        )
+
+    def post(self, request, slug):
+        board = selectors.board_get(slug=slug)
+        form = ThreadForm(request.POST)
+        limited = False
+        if form.is_valid():
+            limited = write_limited(request, group="post", setting="FANLOOP_RATE_POST")
+            if limited:
+                form.add_error(None, RATE_MESSAGE)
+            else:
+                try:
+                    thread = forum.thread_create(
+                        author=request.user, board=board, **form.cleaned_data
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    return redirect(thread)
+        status = 429 if limited else 400
+        return render(
+            request,
+            "community/thread_new.html",
+            {"board": board, "form": form},
+            status=status,
+        )
+
+
+class ThreadView(View):
+    def get(self, request, pk):
+        thread = selectors.thread_get_for_fan(pk=pk, viewer=request.user)
+        replies = selectors.reply_page(
+            thread=thread, viewer=request.user, page=request.GET.get("page", 1)
+        )
+        return render(
+            request,
+            "community/thread.html",
+            {
+                "thread": thread,
+                "replies": replies,
+                "form": ReplyForm(),
+                "flag_form": FlagForm(),
+            },
+        )
+
+
+@method_decorator(login_required, name="dispatch")
+class ReplyCreateView(View):
+    def post(self, request, pk):
+        thread = selectors.thread_get_for_fan(pk=pk, viewer=request.user)
+        form = ReplyForm(request.POST)
+        limited = False
+        if form.is_valid():
+            limited = write_limited(
+                request, group="reply", setting="FANLOOP_RATE_REPLY"
+            )
+            if limited:
+                form.add_error(None, RATE_MESSAGE)
+            else:
+                try:
+                    reply = forum.reply_create(
+                        author=request.user,
+                        thread=thread,
+                        body=form.cleaned_data["body"],
+                    )
+                except (ValidationError, PermissionDenied) as exc:
+                    form.add_error(
+                        None, exc.messages if hasattr(exc, "messages") else str(exc)
+                    )
+                else:
+                    return redirect(reply.get_absolute_url())
+        replies = selectors.reply_page(
+            thread=thread, viewer=request.user, page=request.GET.get("page", 1)
+        )
+        status = 429 if limited else 400
+        return render(
+            request,
+            "community/thread.html",
+            {
+                "thread": thread,
+                "replies": replies,
+                "form": form,
+                "flag_form": FlagForm(),
+            },
+            status=status,
+        )
+
+
+@login_required
+@require_POST
+def thread_like(request, pk):
+    thread = selectors.thread_get_for_fan(pk=pk, viewer=request.user)
+    if write_limited(request, group="like", setting="FANLOOP_RATE_LIKE"):
+        return render(request, "community/ratelimited.html", status=429)
+    liked, count = forum.thread_like_toggle(fan=request.user, thread=thread)
+    return done(request, thread.get_absolute_url(), liked=liked, count=count)
+
+
+@login_required
+@require_POST
+def reply_like(request, pk):
+    reply = get_object_or_404(
+        Reply.objects.select_related("thread"),
+        pk=pk,
+        is_hidden=False,
+        thread__is_hidden=False,
+    )
+    if write_limited(request, group="like", setting="FANLOOP_RATE_LIKE"):
+        return render(request, "community/ratelimited.html", status=429)
+    liked, count = forum.reply_like_toggle(fan=request.user, reply=reply)
+    return done(request, reply.get_absolute_url(), liked=liked, count=count)
+
+
+@login_required
+@require_POST
+def flag_create(request, kind, pk):
+    target = {"thread": None, "reply": None}
+    if kind == "thread":
+        target["thread"] = selectors.thread_get_for_fan(pk=pk, viewer=request.user)
+        url = target["thread"].get_absolute_url()
+    else:
+        target["reply"] = get_object_or_404(Reply, pk=pk, is_hidden=False)
+        url = target["reply"].get_absolute_url()
+    form = FlagForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a reason for the report."))
+    elif write_limited(request, group="flag", setting="FANLOOP_RATE_FLAG"):
+        messages.error(request, RATE_MESSAGE)
+    else:
+        moderation.flag_create(reporter=request.user, **form.cleaned_data, **target)
+        messages.success(request, _("Thanks, a moderator will look at it."))
+    return done(request, url, ok=True)
+
+
+@login_required
+@require_POST
+def thread_moderate(request, pk, action):
+    thread = get_object_or_404(Thread, pk=pk)
+    moderation.thread_moderate(thread=thread, action=action, by=request.user)
+    return done(request, thread.get_absolute_url(), ok=True)
+
+
+@login_required
+@require_POST
+def reply_moderate(request, pk, action):
+    reply = get_object_or_404(Reply, pk=pk)
+    if action not in {"hide", "unhide"}:
+        raise PermissionDenied
+    moderation.reply_moderate(reply=reply, hide=action == "hide", by=request.user)
+    return done(request, reply.get_absolute_url(), ok=True)
+
+
+@method_decorator(login_required, name="dispatch")
+class ModerationQueueView(View):
+    def get(self, request):
+        if not selectors.can_moderate(request.user):
+            raise PermissionDenied
+        page = selectors.flag_queue(page=request.GET.get("page", 1))
+        return render(request, "community/moderation.html", {"page": page})
+
+    def post(self, request):
+        flag = get_object_or_404(Flag, pk=request.POST.get("flag"))
+        moderation.flag_resolve(
+            flag=flag, hide=request.POST.get("action") == "hide", by=request.user
+        )
+        messages.success(request, _("Flag resolved."))
+        return redirect("community:moderation")

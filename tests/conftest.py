@@ -1,0 +1,50 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories.community import FanFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters live in the cache; every test starts with none."""
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def fan(db):
+    return FanFactory(username="fan1", display_name="Fan One")
+
+
+@pytest.fixture
+def other_fan(db):
+    return FanFactory(username="fan2")
+
+
+def _with_role(role):
+    from community.services.fans import role_grant
+
+    person = FanFactory(username=role)
+    role_grant(fan=person, role=role)
+    return person
+
+
+@pytest.fixture
+def moderator(db):
+    return _with_role("moderator")
+
+
+@pytest.fixture
+def pm(db):
+    return _with_role("pm")
+
+
+@pytest.fixture
+def editor(db):
+    return _with_role("editor")
+
+
+@pytest.fixture
+def fan_client(client, fan):
+    client.force_login(fan)
+    return client
