@@ -7,7 +7,7 @@ Environment variables:
     REDIS_URL          optional; enables the channels-redis layer and the Redis cache
     ELASTICSEARCH_URL  optional; search backend in production
     SECRET_KEY         required when DEBUG is off
-    DEBUG              "1"/"true" for development (default: on, unless FANLOOP_PRODUCTION)
+    DEBUG              "1"/"true" for development (default: on unless production)
     ALLOWED_HOSTS      comma separated (default: localhost names)
     FANLOOP_PRODUCTION "1": hardened production mode (HTTPS, secure cookies)
 """
