@@ -81,8 +81,8 @@ def manage(env: dict, *args: str, timeout: float = 600, quiet: bool = True) -> s
 
 def database_env(kind: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    OUT.mkdir(parents=True, exist_ok=True)
     if kind == "sqlite":
-        OUT.mkdir(parents=True, exist_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{OUT / 'pages.sqlite3'}"
     else:
         exists = subprocess.run(
@@ -128,7 +128,7 @@ def prepare(env: dict, threads: int, replies: int) -> dict:
         print(f"seeded in {time.monotonic() - started:.0f} s")
         found = targets(env)
     print("collectstatic…", flush=True)
-    manage(env, "collectstatic", "--noinput", "--skip-checks", "-v0")
+    manage(production(env), "collectstatic", "--noinput", "--skip-checks", "-v0")
     return found
 
 
@@ -138,14 +138,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def production(env: dict) -> dict:
+    """DEBUG off, as served in production (manifest static files, no debug pages)."""
+    return {
+        **env,
+        "FANLOOP_PRODUCTION": "1",
+        "SECRET_KEY": "bench",
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+
+
 def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
-    server_env = dict(env)
-    server_env.update(
-        FANLOOP_PRODUCTION="1",
-        SECRET_KEY="bench",
-        SECURE_SSL_REDIRECT="0",
-        ALLOWED_HOSTS="127.0.0.1",
-    )
     uvicorn = Path(PY).with_name("uvicorn")
     cmd = [
         str(uvicorn), "fanloop.asgi:application", "--host", "127.0.0.1",
@@ -154,7 +158,7 @@ def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
     ]  # fmt: skip
     log = open(OUT / "server.log", "w")  # noqa: SIM115 (closed with the process)
     return subprocess.Popen(
-        cmd, cwd=ROOT, env=server_env, stdout=log, stderr=subprocess.STDOUT,
+        cmd, cwd=ROOT, env=production(env), stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True,
     )  # fmt: skip
 
