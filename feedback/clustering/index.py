@@ -1,0 +1,298 @@
+"""An in-memory, incrementally updated index of posts and their themes.
+
+Dense vectors sit in one contiguous float32 matrix (grown by doubling), searched with
+one matrix-vector product; lexical TF-IDF vectors sit in an inverted index (term →
+arrays of rows and weights), searched by touching only the query's terms. Terms that
+occur in more than ``COMMON_TERM_SHARE`` of the posts are skipped at query time: their
+IDF is near zero and their postings are the longest.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from feedback.clustering.engine import DIM, Engine, lexical_terms
+from feedback.clustering.types import Assignment, Similar
+
+COMMON_TERM_SHARE = 0.05
+# Below this many posts the reference centre is used; from here on the corpus mean.
+RECENTRE_FROM = 64
+CANDIDATES = 40
+THEME_EVIDENCE = 3
+
+
+class _Postings:
+    __slots__ = ("rows", "weights", "arrays")
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.weights: list[float] = []
+        self.arrays: tuple[np.ndarray, np.ndarray] | None = None
+
+    def add(self, row: int, weight: float) -> None:
+        self.rows.append(row)
+        self.weights.append(weight)
+        self.arrays = None
+
+    def as_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.arrays is None:
+            self.arrays = (
+                np.fromiter(self.rows, dtype=np.int64, count=len(self.rows)),
+                np.fromiter(self.weights, dtype=np.float32, count=len(self.weights)),
+            )
+        return self.arrays
+
+
+class ThemeIndex:
+    def __init__(self, engine: Engine, capacity: int = 1024) -> None:
+        self.engine = engine
+        self.size = 0
+        self.ids = np.zeros(capacity, dtype=np.int64)
+        self.themes = np.full(capacity, -1, dtype=np.int64)
+        self.active = np.zeros(capacity, dtype=bool)
+        self.dense = (
+            np.zeros((capacity, DIM), dtype=np.float32) if engine.dense else None
+        )
+        self.raw = np.zeros((capacity, DIM), dtype=np.float32) if engine.dense else None
+        self.mean: np.ndarray | None = None
+        self.next_recentre = RECENTRE_FROM
+        self.row_of: dict[int, int] = {}
+        self.postings: dict[str, _Postings] = defaultdict(_Postings)
+        self.df: Counter = Counter()
+        self.terms: list[dict[str, float]] = []
+        # Theme centroids: sums of members' centred vectors and lexical weights.
+        self.theme_row: dict[int, int] = {}
+        self.theme_keys: list[int] = []
+        self.theme_n: list[int] = []
+        self.theme_sum = np.zeros((64, DIM), dtype=np.float32) if engine.dense else None
+        self.theme_unit = (
+            np.zeros((64, DIM), dtype=np.float32) if engine.dense else None
+        )
+        self.theme_lex: list[Counter] = []
+
+    # -- maintenance -----------------------------------------------------------------
+    def _grow(self) -> None:
+        capacity = len(self.ids) * 2
+        self.ids = np.resize(self.ids, capacity)
+        themes = np.full(capacity, -1, dtype=np.int64)
+        themes[: self.size] = self.themes[: self.size]
+        self.themes = themes
+        active = np.zeros(capacity, dtype=bool)
+        active[: self.size] = self.active[: self.size]
+        self.active = active
+        if self.dense is not None:
+            dense = np.zeros((capacity, DIM), dtype=np.float32)
+            dense[: self.size] = self.dense[: self.size]
+            self.dense = dense
+            raw = np.zeros((capacity, DIM), dtype=np.float32)
+            raw[: self.size] = self.raw[: self.size]
+            self.raw = raw
+
+    def idf(self, term: str) -> float:
+        return math.log((self.size + 1) / (self.df.get(term, 0) + 1)) + 1.0
+
+    def _weights(self, counts: Counter) -> dict[str, float]:
+        weights = {t: (1 + math.log(c)) * self.idf(t) for t, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {t: w / norm for t, w in weights.items()}
+
+    def add(self, post_id: int, vector, theme_id: int | None, text: str) -> None:
+        if post_id in self.row_of:
+            self.move(post_id, theme_id)
+            return
+        if self.size == len(self.ids):
+            self._grow()
+        row = self.size
+        self.size += 1
+        self.ids[row] = post_id
+        self.themes[row] = -1 if theme_id is None else theme_id
+        self.active[row] = True
+        self.row_of[post_id] = row
+        if self.dense is not None:
+            vec = self.engine.decode(vector) if isinstance(vector, bytes) else vector
+            if vec is not None:
+                self.raw[row] = vec
+                self.dense[row] = self.engine.center(vec, self.mean)
+        counts = lexical_terms(text)
+        self.df.update(counts.keys())
+        weights = self._weights(counts)
+        self.terms.append(weights)
+        for term, weight in weights.items():
+            self.postings[term].add(row, weight)
+        self._join(row, self.themes[row])
+        if self.dense is not None and self.size >= self.next_recentre:
+            self._recentre()
+
+    def _recentre(self) -> None:
+        """Centre on the corpus' own mean; redone each time the corpus doubles, so
+        the cost is amortised to O(dim) per post."""
+        n = self.size
+        self.next_recentre = n * 2
+        self.mean = self.raw[:n].mean(axis=0)
+        centred = self.raw[:n] - self.mean
+        norms = np.linalg.norm(centred, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        self.dense[:n] = centred / norms
+        self.theme_sum[:] = 0
+        rows = np.nonzero(self.active[:n] & (self.themes[:n] >= 0))[0]
+        slots = np.fromiter(
+            (self.theme_row[int(t)] for t in self.themes[rows]),
+            dtype=np.int64,
+            count=len(rows),
+        )
+        np.add.at(self.theme_sum, slots, self.dense[rows])
+        norms = np.linalg.norm(self.theme_sum, axis=1, keepdims=True)
+        norms[norms < 1e-6] = 1.0
+        self.theme_unit[:] = self.theme_sum / norms
+
+    # -- theme centroids -------------------------------------------------------------
+    def _theme_slot(self, theme: int) -> int:
+        slot = self.theme_row.get(theme)
+        if slot is None:
+            slot = len(self.theme_keys)
+            self.theme_row[theme] = slot
+            self.theme_keys.append(theme)
+            self.theme_n.append(0)
+            self.theme_lex.append(Counter())
+            if self.theme_sum is not None and slot == len(self.theme_sum):
+                grown = np.zeros((slot * 2, DIM), dtype=np.float32)
+                grown[:slot] = self.theme_sum
+                self.theme_sum = grown
+                grown = np.zeros((slot * 2, DIM), dtype=np.float32)
+                grown[:slot] = self.theme_unit
+                self.theme_unit = grown
+        return slot
+
+    def _join(self, row: int, theme: int, sign: int = 1) -> None:
+        if theme < 0:
+            return
+        slot = self._theme_slot(int(theme))
+        self.theme_n[slot] += sign
+        lex = self.theme_lex[slot]
+        for term, weight in self.terms[row].items():
+            lex[term] += sign * weight
+        if self.theme_sum is not None:
+            self.theme_sum[slot] += sign * self.dense[row]
+            norm = float(np.linalg.norm(self.theme_sum[slot]))
+            self.theme_unit[slot] = self.theme_sum[slot] / norm if norm > 1e-6 else 0
+
+    def move(self, post_id: int, theme_id: int | None) -> None:
+        row = self.row_of.get(post_id)
+        if row is None:
+            return
+        new = -1 if theme_id is None else theme_id
+        if self.active[row]:
+            self._join(row, self.themes[row], -1)
+            self._join(row, new)
+        self.themes[row] = new
+
+    def remove(self, post_id: int) -> None:
+        row = self.row_of.get(post_id)
+        if row is not None and self.active[row]:
+            self._join(row, self.themes[row], -1)
+            self.active[row] = False
+
+    def __len__(self) -> int:
+        return int(self.active[: self.size].sum())
+
+    def theme_of(self, post_id: int) -> int | None:
+        row = self.row_of.get(post_id)
+        if row is None or self.themes[row] < 0:
+            return None
+        return int(self.themes[row])
+
+    # -- search ----------------------------------------------------------------------
+    def query_weights(self, text: str) -> dict[str, float]:
+        return self._weights(lexical_terms(text))
+
+    def scores(self, vector, text: str) -> np.ndarray:
+        """Hybrid similarity of a query to every indexed post (inactive: -inf)."""
+        n = self.size
+        out = np.zeros(n, dtype=np.float32)
+        w = self.engine.dense_weight
+        if self.dense is not None and vector is not None and n:
+            out += w * (self.dense[:n] @ self.engine.center(vector, self.mean))
+        if w < 1.0:
+            limit = max(50, COMMON_TERM_SHARE * n)
+            lex = np.zeros(n, dtype=np.float32)
+            for term, qw in self.query_weights(text).items():
+                if term not in self.postings or self.df[term] > limit:
+                    continue
+                rows, weights = self.postings[term].as_arrays()
+                lex[rows] += qw * weights  # a term lists each row once
+            out += (1.0 - w) * lex
+        out[~self.active[:n]] = -np.inf
+        return out
+
+    def _top(self, scores: np.ndarray, k: int) -> np.ndarray:
+        k = min(k, len(scores))
+        if k <= 0:
+            return np.zeros(0, dtype=np.int64)
+        top = np.argpartition(-scores, k - 1)[:k]
+        return top[np.argsort(-scores[top], kind="stable")]
+
+    def similar(self, vector, text: str, k: int = 5) -> list[Similar]:
+        scores = self.scores(vector, text)
+        result = []
+        for row in self._top(scores, k):
+            if not np.isfinite(scores[row]):
+                break
+            theme = int(self.themes[row])
+            result.append(
+                Similar(
+                    int(self.ids[row]), None if theme < 0 else theme, float(scores[row])
+                )
+            )
+        return result
+
+    def _theme_lexical(self, slot: int, query: dict[str, float]) -> float:
+        lex = self.theme_lex[slot]
+        norm = math.sqrt(sum(v * v for v in lex.values() if v > 0)) or 1.0
+        return sum(w * lex.get(t, 0.0) for t, w in query.items()) / norm
+
+    def assign(self, vector, text: str) -> Assignment:
+        """The theme whose centre is most similar, or None to open a new theme.
+
+        Dense: cosine to the normalised sum of the theme's centred vectors (one
+        matrix-vector product over all themes). Lexical: cosine to the sum of its
+        members' TF-IDF vectors, computed for the best dense candidates, or (lexical
+        engine) for the themes of the posts sharing the query's terms.
+        """
+        live = [i for i, n in enumerate(self.theme_n) if n > 0]
+        if not live:
+            return Assignment(None, 0.0)
+        w = self.engine.dense_weight
+        query = self.query_weights(text)
+        slots = np.asarray(live, dtype=np.int64)
+        if self.theme_unit is not None and vector is not None:
+            dense = self.theme_unit[slots] @ self.engine.center(vector, self.mean)
+            order = np.argsort(-dense)[:CANDIDATES]
+            candidates = [(int(slots[i]), float(dense[i])) for i in order]
+        else:
+            post_scores = self.scores(None, text)
+            top = self._top(post_scores, CANDIDATES * 3)
+            seen = []
+            for row in top:
+                theme = int(self.themes[row])
+                if (
+                    theme >= 0
+                    and np.isfinite(post_scores[row])
+                    and post_scores[row] > 0
+                ):
+                    slot = self.theme_row[theme]
+                    if slot not in seen:
+                        seen.append(slot)
+            candidates = [(slot, 0.0) for slot in seen[:CANDIDATES]]
+        best_slot, best = None, -1.0
+        for slot, dense_score in candidates:
+            value = w * dense_score
+            if w < 1.0:
+                value += (1 - w) * self._theme_lexical(slot, query)
+            if value > best:
+                best_slot, best = slot, value
+        if best_slot is None or best < self.engine.assign_threshold:
+            return Assignment(None, max(best, 0.0))
+        return Assignment(self.theme_keys[best_slot], best)
