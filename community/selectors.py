@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from taggit.models import Tag
 
@@ -46,9 +46,16 @@ def thread_page(
     sort: str = "activity",
     tag: str | None = None,
     page: int | str = 1,
+    extra_filter: Q | None = None,
 ) -> Page:
-    """One page of a board's threads, visible to ``viewer``."""
+    """One page of a board's threads, visible to ``viewer``.
+
+    ``extra_filter`` lets a higher app narrow the list (e.g. by pain-point kind)
+    without this app knowing its models.
+    """
     qs = Thread.objects.filter(board=board)
+    if extra_filter is not None:
+        qs = qs.filter(extra_filter)
     if not can_moderate(viewer):
         qs = qs.filter(is_hidden=False)
     if tag:

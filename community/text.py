@@ -122,7 +122,8 @@ def _t2s():
 def normalise(text: str) -> str:
     """Fold width and case, and Traditional Chinese to Simplified."""
     text = unicodedata.normalize("NFKC", text or "").lower()
-    return _t2s().convert(text)
+    # The converter is pure Python and slow; most posts have no Chinese at all.
+    return _t2s().convert(text) if CJK_RE.search(text) else text
 
 
 def strip_boilerplate(text: str) -> str:

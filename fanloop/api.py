@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from community.api import router as community_router
+from feedback.api import router as feedback_router
 
 api = NinjaAPI(
     title="Fanloop API",
@@ -71,3 +72,4 @@ def on_http_error(request, exc):
 
 
 api.add_router("", community_router)
+api.add_router("", feedback_router)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "taggit",
     "modelcluster",
     "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "wagtail.contrib.forms",
@@ -113,7 +114,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # 0: under ASGI every request runs in a new thread, so persistent
+        # connections would pile up (one per thread) instead of being reused.
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -126,7 +129,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else 600
+    # Tests use a file too (not shared-cache memory), so concurrent writers wait on
+    # the busy timeout exactly as in production instead of failing with "locked".
+    # It lives in shared memory when the machine has it: no fsync cost.
+    _shm = Path("/dev/shm")  # noqa: S108 - a private file name of this checkout
+    _test_dir = _shm if _shm.is_dir() else BASE_DIR
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(_test_dir / f"fanloop-test-{BASE_DIR.name}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -206,7 +216,18 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks (django-tasks, which Wagtail brings). "immediate" runs a task at once
+# in the caller (development, tests); "database" queues it in the database for
+# ``manage.py db_worker`` (production; needed for the weekly backlog schedule).
+TASKS_BACKEND = os.environ.get("FANLOOP_TASKS_BACKEND", "immediate")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASKS_BACKEND]
+    }
+}
 
 WAGTAIL_SITE_NAME = "Fanloop"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
@@ -247,3 +268,33 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Backlog score (feedback/scoring.py): weights of each component and the half-life of
+# recency in days. At equal age, going from 3 to 10 fans (+10·ln(11/4) ≈ 10)
+# outweighs one severity step (+3).
+FANLOOP_SCORE_WEIGHTS = {"fans": 10.0, "severity": 3.0, "spread": 2.0}
+FANLOOP_SCORE_HALF_LIFE_DAYS = float(
+    os.environ.get("FANLOOP_SCORE_HALF_LIFE_DAYS", "14")
+)
+
+# Pain-point attachments: how many, and how large each kind may be.
+FANLOOP_MAX_ATTACHMENTS = 5
+FANLOOP_MAX_IMAGE_BYTES = 5 * 1024 * 1024
+FANLOOP_MAX_LOG_BYTES = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+
+# Clustering engine (feedback/clustering): "hybrid" (semantic vectors from the bundled
+# multilingual-e5-small model plus lexical features) or "lexical" (no model). Hybrid
+# falls back to lexical, with a logged warning, when the encoder cannot load.
+FANLOOP_CLUSTER_ENGINE = os.environ.get("FANLOOP_CLUSTER_ENGINE", "hybrid")
+
+# End of the voting week: weekday (Monday = 0), local time and time zone. The weekly
+# backlog of week W is built from votes and posts before W's cut-off.
+FANLOOP_WEEK_CUTOFF = {
+    "weekday": int(os.environ.get("FANLOOP_WEEK_CUTOFF_WEEKDAY", "4")),
+    "time": os.environ.get("FANLOOP_WEEK_CUTOFF_TIME", "18:00"),
+    "timezone": os.environ.get("FANLOOP_WEEK_CUTOFF_TZ", "Asia/Shanghai"),
+}
+
+# Absolute address of the site, for links in emails.
+FANLOOP_SITE_URL = os.environ.get("FANLOOP_SITE_URL", "http://127.0.0.1:8000")

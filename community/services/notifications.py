@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from community.models import Notification
+from community.tasks import send_instant_emails
 
 
 def notify(
@@ -17,10 +18,13 @@ def notify(
     text: str,
     url: str = "",
     event_key: str = "",
+    email_subject: str = "",
 ) -> int:
     """Notify each fan id once; with ``event_key`` a repeat call adds nothing.
 
-    Returns how many notifications were written.
+    Rows are written with one bulk insert. With ``email_subject``, fans who chose
+    instant email also get a mail, sent after commit through the task queue; weekly
+    digest fans get it in ``send_digests``. Returns how many notifications were written.
     """
     ids = sorted(set(recipients))
     if not ids:
@@ -44,6 +48,13 @@ def notify(
             )
             rows = [row for row in rows if row.recipient_id not in already]
         Notification.objects.bulk_create(rows, batch_size=1000)
+        if email_subject and rows:
+            fan_ids = [row.recipient_id for row in rows]
+            transaction.on_commit(
+                lambda: send_instant_emails.enqueue(
+                    fan_ids=fan_ids, subject=email_subject, text=text, url=url
+                )
+            )
     return len(rows)
 
 
@@ -52,3 +63,41 @@ def notifications_mark_read(*, fan, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())
+
+
+def digest_send(*, since) -> int:
+    """One email per digest fan listing their unread notifications in the period."""
+    from collections import defaultdict
+
+    from django.conf import settings
+    from django.core.mail import send_mass_mail
+    from django.utils.translation import gettext as _
+
+    from community.models import Fan
+
+    cutoff = timezone.now() - since
+    rows = (
+        Notification.objects.filter(
+            read_at__isnull=True,
+            created_at__gte=cutoff,
+            recipient__notify_preference=Fan.NotifyPreference.DIGEST,
+            recipient__is_active=True,
+        )
+        .exclude(recipient__email="")
+        .select_related("recipient")
+        .order_by("recipient_id", "created_at")
+    )
+    grouped: dict[str, list[str]] = defaultdict(list)
+    base = settings.FANLOOP_SITE_URL.rstrip("/")
+    for n in rows:
+        grouped[n.recipient.email].append(f"- {n.text}\n  {base}{n.url}")
+    messages = [
+        (
+            _("Your week on Fanloop"),
+            "\n".join(lines) + "\n",
+            settings.DEFAULT_FROM_EMAIL,
+            [email],
+        )
+        for email, lines in grouped.items()
+    ]
+    return send_mass_mail(messages, fail_silently=True) if messages else 0

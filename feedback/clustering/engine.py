@@ -47,6 +47,14 @@ class Engine:
     dense_weight: float
     assign_threshold: float
     merge_threshold: float
+    # While an index is too small to centre on its own mean, vectors are centred on
+    # the reference mean, which leaves unrelated texts at cosines up to ~0.45; this
+    # stricter threshold applies until then.
+    cold_threshold: float = 0.0
+    # Batch re-clustering (average linkage, see agglomerate.py) stops merging when no
+    # two themes are this similar on average; chosen by cross-validation over groups
+    # of banking77 (bench/cluster_quality.py --tune).
+    link_threshold: float = 0.25
 
     @property
     def dense(self) -> bool:

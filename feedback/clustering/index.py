@@ -293,6 +293,9 @@ class ThemeIndex:
                 value += (1 - w) * self._theme_lexical(slot, query)
             if value > best:
                 best_slot, best = slot, value
-        if best_slot is None or best < self.engine.assign_threshold:
+        threshold = self.engine.assign_threshold
+        if self.dense is not None and self.mean is None:
+            threshold = max(threshold, self.engine.cold_threshold)
+        if best_slot is None or best < threshold:
             return Assignment(None, max(best, 0.0))
         return Assignment(self.theme_keys[best_slot], best)

@@ -28,6 +28,7 @@ class BoardFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"board-{n}")
     description = "Everything about this part of the phone."
     position = factory.Sequence(int)
+    is_feedback = False
 
 
 def make_thread(

@@ -1,0 +1,342 @@
+"""Feedback endpoints of the JSON API: posts, votes, similar posts, themes."""
+
+from datetime import datetime
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from community.api import auth_methods
+from community.models import Board
+from community.ratelimits import write_limited
+from feedback import selectors
+from feedback.models import PainPoint, Theme
+from feedback.services import posts, triage, votes
+from feedback.services.themes import similar_posts
+
+router = Router(tags=["feedback"])
+
+
+class PostOut(Schema):
+    id: int
+    board: str
+    kind: str
+    title: str
+    body: str
+    author: str
+    device_model: str
+    os_version: str
+    severity: int
+    votes: int
+    theme: int | None
+    created_at: datetime
+    url: str
+
+    @staticmethod
+    def from_post(post: PainPoint) -> dict:
+        thread = post.thread
+        return {
+            "id": post.pk,
+            "board": thread.board.slug,
+            "kind": post.kind,
+            "title": thread.title,
+            "body": thread.body,
+            "author": thread.author.username,
+            "device_model": post.device_model,
+            "os_version": post.os_version,
+            "severity": post.severity,
+            "votes": post.vote_count,
+            "theme": post.theme_id,
+            "created_at": post.created_at,
+            "url": thread.get_absolute_url(),
+        }
+
+
+class PostIn(Schema):
+    board: str
+    kind: Literal["bug", "suggestion", "complaint"]
+    title: str
+    body: str
+    device_model: str = ""
+    os_version: str = ""
+    reproducibility: Literal["", "always", "sometimes", "once"] = ""
+    severity: int = PainPoint.Severity.MEDIUM
+    steps: str = ""
+    expected: str = ""
+    actual: str = ""
+    tags: list[str] = []
+
+
+class VoteOut(Schema):
+    post: int
+    voted: bool
+    votes: int
+    theme: dict | None
+
+
+class SimilarOut(Schema):
+    post: int
+    theme: int | None
+    title: str
+    score: float
+    votes: int
+    theme_fans: int
+    url: str
+    vote_url: str
+
+
+class ScoreOut(Schema):
+    fans: float
+    severity: float
+    spread: float
+    recency: float
+    total: float
+
+
+class ThemeOut(Schema):
+    id: int
+    title: str
+    status: str
+    board: str | None
+    fan_count: int
+    vote_count: int
+    post_count: int
+    score: float
+    public_note: str
+    target_version: str
+    merged_into: int | None
+    url: str
+
+    @staticmethod
+    def from_theme(theme: Theme) -> dict:
+        return {
+            "id": theme.pk,
+            "title": theme.title,
+            "status": theme.status,
+            "board": theme.board.slug if theme.board_id else None,
+            "fan_count": theme.fan_count,
+            "vote_count": theme.vote_count,
+            "post_count": theme.post_count,
+            "score": theme.score,
+            "public_note": theme.public_note,
+            "target_version": theme.target_version,
+            "merged_into": theme.merged_into_id,
+            "url": theme.get_absolute_url(),
+        }
+
+
+class ThemeDetailOut(ThemeOut):
+    posts: list[PostOut]
+    score_breakdown: ScoreOut
+    terms: list[str]
+    confidence: float
+
+
+class ThemePatch(Schema):
+    title: str | None = None
+    status: str | None = None
+    public_note: str | None = None
+
+
+class MergeIn(Schema):
+    into: int
+
+
+def _limit(request: HttpRequest, group: str) -> None:
+    if write_limited(request, group=group, setting="FANLOOP_RATE_POST"):
+        raise HttpError(429, "Too many writes: wait a minute and try again.")
+
+
+@router.get("/posts", response=list[PostOut])
+@paginate(LimitOffsetPagination)
+def post_list(
+    request, board: str = "", theme: int | None = None, kind: str = "", q: str = ""
+):
+    qs = selectors.painpoint_list(
+        viewer=request.user,
+        board=board or None,
+        theme=theme,
+        kind=kind or None,
+        q=q or None,
+    )
+    return [PostOut.from_post(p) for p in qs]
+
+
+@router.post("/posts", response={201: PostOut}, auth=auth_methods())
+def post_create(request, payload: PostIn):
+    board = Board.objects.filter(slug=payload.board).first()
+    if board is None:
+        raise HttpError(422, f"Unknown board {payload.board!r}.")
+    if not 4 <= len(payload.title.strip()) <= 160:
+        raise HttpError(422, "title: give 4 to 160 characters.")
+    if not payload.body.strip():
+        raise HttpError(422, "body: describe the problem.")
+    if payload.severity not in PainPoint.Severity.values:
+        raise HttpError(422, "severity: 1 (low) to 4 (critical).")
+    _limit(request, "post")
+    post = posts.painpoint_create(
+        author=request.auth, board=board, **payload.dict(exclude={"board"})
+    )
+    post = selectors.painpoint_get(pk=post.pk, viewer=request.auth)
+    return 201, PostOut.from_post(post)
+
+
+@router.get("/posts/{post_id}", response=PostOut)
+def post_get(request, post_id: int):
+    return PostOut.from_post(selectors.painpoint_get(pk=post_id, viewer=request.user))
+
+
+@router.put("/posts/{post_id}/vote", response=VoteOut, auth=auth_methods())
+def vote_put(request, post_id: int):
+    post = selectors.painpoint_get(pk=post_id, viewer=request.auth)
+    votes.vote_cast(fan=request.auth, post=post)
+    counts = votes.counts_for(post.pk)
+    return {
+        "post": post.pk,
+        "voted": True,
+        "votes": counts["votes"],
+        "theme": counts["theme"],
+    }
+
+
+@router.delete("/posts/{post_id}/vote", response=VoteOut, auth=auth_methods())
+def vote_delete(request, post_id: int):
+    post = selectors.painpoint_get(pk=post_id, viewer=request.auth)
+    votes.vote_retract(fan=request.auth, post=post)
+    counts = votes.counts_for(post.pk)
+    return {
+        "post": post.pk,
+        "voted": False,
+        "votes": counts["votes"],
+        "theme": counts["theme"],
+    }
+
+
+@router.get("/similar", response=list[SimilarOut], url_name="similar")
+def similar(request, text: str = ""):
+    text = text.strip()[:2000]
+    if len(text) < 3:
+        return []
+    return similar_posts(text=text, viewer=request.user, limit=5)
+
+
+@router.get("/themes", response=list[ThemeOut])
+@paginate(LimitOffsetPagination)
+def theme_list(request, status: str = "", board: str = "", ordering: str = "-score"):
+    if status and status not in Theme.Status.values:
+        raise HttpError(422, f"status: one of {', '.join(Theme.Status.values)}.")
+    qs = selectors.theme_list(
+        status=status or None, board=board or None, ordering=ordering
+    )
+    return [ThemeOut.from_theme(t) for t in qs]
+
+
+@router.get("/themes/{theme_id}", response=ThemeDetailOut)
+def theme_get(request, theme_id: int):
+    from feedback.services.themes import theme_explain
+
+    theme = selectors.theme_get(pk=theme_id)
+    detail = selectors.theme_detail(theme=theme, viewer=request.user)
+    why = theme_explain(theme=theme, posts=detail["posts"])
+    for post in detail["posts"]:
+        post.thread.board = theme.board or post.thread.board
+    return {
+        **ThemeOut.from_theme(theme),
+        "posts": [
+            PostOut.from_post(p)
+            for p in PainPoint.objects.filter(
+                theme=theme, thread__is_hidden=False
+            ).select_related("thread", "thread__board", "thread__author")
+        ],
+        "score_breakdown": detail["score"].as_dict(),
+        "terms": why["terms"],
+        "confidence": why["confidence"],
+    }
+
+
+@router.patch("/themes/{theme_id}", response=ThemeOut, auth=auth_methods())
+def theme_patch(request, theme_id: int, payload: ThemePatch):
+    theme = get_object_or_404(Theme, pk=theme_id)
+    triage.require_pm(request.auth)
+    if payload.title is not None:
+        triage.theme_rename(theme=theme, title=payload.title, by=request.auth)
+    if payload.status is not None:
+        triage.theme_set_status(theme=theme, status=payload.status, by=request.auth)
+    if payload.public_note is not None:
+        triage.theme_set_notes(
+            theme=theme, public_note=payload.public_note, by=request.auth
+        )
+    theme.refresh_from_db()
+    return ThemeOut.from_theme(theme)
+
+
+@router.post("/themes/{theme_id}/merge", response=ThemeOut, auth=auth_methods())
+def theme_merge(request, theme_id: int, payload: MergeIn):
+    source = get_object_or_404(Theme, pk=theme_id)
+    triage.require_pm(request.auth)
+    into = Theme.objects.filter(pk=payload.into).first()
+    if into is None:
+        raise HttpError(422, f"into: no theme {payload.into}.")
+    try:
+        survivor = triage.theme_merge(source=source, into=into, by=request.auth)
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from None
+    survivor.refresh_from_db()
+    return ThemeOut.from_theme(survivor)
+
+
+class BacklogEntryOut(Schema):
+    rank: int
+    previous_rank: int | None
+    movement: int | None
+    theme: int
+    title: str
+    status: str
+    score: float
+    breakdown: ScoreOut
+    fan_count: int
+    vote_count: int
+    post_count: int
+
+
+class BacklogOut(Schema):
+    week: str
+    cutoff: datetime
+    built_at: datetime
+    entries: list[BacklogEntryOut]
+
+
+@router.get("/backlogs/{week}", response=BacklogOut)
+def backlog_get(request, week: str):
+    from feedback.week import Week
+
+    try:
+        label = str(Week.parse(week))
+    except ValueError as exc:
+        raise HttpError(422, str(exc)) from None
+    backlog = selectors.backlog_get(week=label)
+    return {
+        "week": backlog.week,
+        "cutoff": backlog.cutoff,
+        "built_at": backlog.built_at,
+        "entries": [
+            {
+                "rank": e.rank,
+                "previous_rank": e.previous_rank,
+                "movement": e.movement,
+                "theme": e.theme_id,
+                "title": e.title,
+                "status": e.status,
+                "score": e.score,
+                "breakdown": e.breakdown,
+                "fan_count": e.fan_count,
+                "vote_count": e.vote_count,
+                "post_count": e.post_count,
+            }
+            for e in selectors.backlog_entries(backlog=backlog)
+        ],
+    }

@@ -1,0 +1,294 @@
+"""Batch clustering: average-linkage agglomeration over hybrid feature vectors.
+
+Every post becomes one row of ``features``: the centred, unit e5 vector scaled by
+``sqrt(w)`` next to a unit TF-IDF vector (words and Chinese character bigrams, hashed
+into ``HASH_DIM`` signed buckets) scaled by ``sqrt(1 - w)``. A dot product of two rows
+is then the hybrid similarity ``w·cos_dense + (1 − w)·cos_lexical`` (up to hashing
+noise of about ``1/sqrt(HASH_DIM)``).
+
+Because similarity is a dot product, the average similarity between two clusters is
+``S_a · S_b / (n_a n_b)`` with ``S`` the sum of their rows, and after merging a and b
+the average to any c is ``(n_a M_ac + n_b M_bc) / (n_a + n_b)``. So average linkage
+(UPGMA) runs on one ``m × m`` matrix with O(m) work per merge. Merging stops when no
+pair of clusters is more similar on average than the threshold; the number of themes
+is never given.
+
+Above ``BLOCK`` clusters, a coarse spherical k-means first splits the clusters into
+blocks of about ``BLOCK / 2``; each block is agglomerated exactly, then the survivors
+once more together when they fit (``FINAL_LIMIT``). This bounds memory to
+``FINAL_LIMIT²`` floats and keeps 100,000 posts within a minute on two cores.
+
+Pinned posts (placed by a person) start as one cluster per theme; two clusters that
+hold pinned posts of different themes never merge (their similarity is −∞).
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from feedback.clustering.engine import (
+    DIM,
+    Engine,
+    _reference_mean,
+    lexical_terms,
+    post_text,
+)
+from feedback.clustering.types import PostText, ThemeDraft
+
+HASH_DIM = 2048
+BLOCK = 8000
+FINAL_LIMIT = 10000
+PRIOR_POSTS = 64
+
+
+def _bucket(term: str) -> tuple[int, float]:
+    h = zlib.crc32(term.encode("utf-8"))
+    return h % HASH_DIM, (1.0 if (h >> 24) & 1 else -1.0)
+
+
+def lexical_matrix(terms: Sequence[Counter[str]]) -> np.ndarray:
+    """Unit TF-IDF rows (sublinear tf, smoothed idf) hashed into ``HASH_DIM``."""
+    df: Counter[str] = Counter()
+    for counts in terms:
+        df.update(counts.keys())
+    n = len(terms)
+    out = np.zeros((n, HASH_DIM), dtype=np.float32)
+    for row, counts in enumerate(terms):
+        for term, count in counts.items():
+            if df[term] > 0.5 * n and n > 20:
+                continue  # in most posts: says nothing about any one theme
+            col, sign = _bucket(term)
+            idf = math.log((n + 1) / (df[term] + 1)) + 1.0
+            out[row, col] += sign * (1.0 + math.log(count)) * idf
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    out /= np.maximum(norms, 1e-9)
+    return out
+
+
+def dense_matrix(engine: Engine, vectors: Sequence[bytes | None]) -> np.ndarray:
+    """Stored e5 vectors centred on the corpus mean and renormalised.
+
+    Raw e5 cosines crowd into 0.7–0.9 for any two texts; centred, unrelated texts fall
+    near 0, which is what makes one threshold work across corpora.
+    """
+    out = np.zeros((len(vectors), DIM), dtype=np.float32)
+    present = np.zeros(len(vectors), dtype=bool)
+    for row, blob in enumerate(vectors):
+        vec = engine.decode(blob) if blob else None
+        if vec is not None and vec.shape == (DIM,):
+            out[row] = vec
+            present[row] = True
+    if present.any():
+        # A small corpus' own mean is mostly its few topics: blend in the mean of
+        # varied reference sentences, worth PRIOR_POSTS posts.
+        total = out[present].sum(axis=0) + PRIOR_POSTS * _reference_mean()
+        out[present] -= total / (int(present.sum()) + PRIOR_POSTS)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    out /= np.maximum(norms, 1e-9)
+    return out
+
+
+def features(
+    engine: Engine, terms: Sequence[Counter[str]], vectors: Sequence[bytes | None]
+) -> np.ndarray:
+    """One row per post whose dot products are hybrid similarities."""
+    lexical = lexical_matrix(terms)
+    if not engine.dense:
+        return lexical
+    w = engine.dense_weight
+    return np.hstack(
+        [math.sqrt(w) * dense_matrix(engine, vectors), math.sqrt(1 - w) * lexical]
+    )
+
+
+def _average_linkage(
+    sums: np.ndarray, counts: np.ndarray, anchor: np.ndarray, threshold: float
+) -> np.ndarray:
+    """Merge clusters (rows of ``sums``) by average linkage; return each row's root.
+
+    ``anchor[i]`` ≥ 0 names the pinned theme held by cluster i (−1: none); clusters
+    with different anchors never merge.
+    """
+    m = len(sums)
+    parent = np.arange(m)
+    if m < 2:
+        return parent
+    counts = counts.astype(np.float64).copy()
+    sim = sums @ sums.T
+    scale = counts.astype(np.float32)
+    sim /= scale[:, None]
+    sim /= scale[None, :]
+    np.fill_diagonal(sim, -np.inf)
+    anchor = anchor.copy()
+    anchored = np.nonzero(anchor >= 0)[0]
+    if len(anchored) > 1:
+        block = anchor[anchored][:, None] != anchor[anchored][None, :]
+        sub = sim[np.ix_(anchored, anchored)]
+        sub[block] = -np.inf
+        sim[np.ix_(anchored, anchored)] = sub
+    alive = np.ones(m, dtype=bool)
+    best = sim.argmax(axis=1)
+    best_value = sim[np.arange(m), best]
+    while True:
+        i = int(np.argmax(best_value))
+        if not best_value[i] >= threshold:
+            break
+        j = int(best[i])
+        ni, nj = counts[i], counts[j]
+        merged = ((ni * sim[i] + nj * sim[j]) / (ni + nj)).astype(np.float32)
+        merged[i] = -np.inf
+        merged[~alive] = -np.inf
+        sim[i] = merged
+        sim[:, i] = merged
+        sim[j] = -np.inf
+        sim[:, j] = -np.inf
+        alive[j] = False
+        best_value[j] = -np.inf
+        counts[i] = ni + nj
+        parent[j] = i
+        if anchor[j] >= 0:
+            anchor[i] = anchor[j]
+        best[i] = int(np.argmax(merged))
+        best_value[i] = merged[best[i]]
+        stale = np.nonzero(alive & ((best == i) | (best == j)))[0]
+        for k in stale:
+            if k != i:
+                best[k] = int(np.argmax(sim[k]))
+                best_value[k] = sim[k, best[k]]
+        better = alive & (merged > best_value)
+        better[i] = False
+        best[better] = i
+        best_value[better] = merged[better]
+    for k in range(m):  # path compression; parents always point to survivors
+        root = k
+        while parent[root] != root:
+            root = parent[root]
+        parent[k] = root
+    return parent
+
+
+def _coarse_blocks(
+    units: np.ndarray, size: int, rng: np.random.Generator
+) -> list[np.ndarray]:
+    """Split rows into blocks of about ``size`` similar rows (spherical k-means)."""
+    m = len(units)
+    k = max(2, math.ceil(m / size))
+    centres = units[rng.choice(m, size=k, replace=False)]
+    for _ in range(4):
+        assign = np.argmax(units @ centres.T, axis=1)
+        for c in range(k):
+            members = units[assign == c]
+            if len(members):
+                total = members.sum(axis=0)
+                centres[c] = total / max(float(np.linalg.norm(total)), 1e-9)
+    assign = np.argmax(units @ centres.T, axis=1)
+    blocks = []
+    for c in range(k):
+        rows = np.nonzero(assign == c)[0]
+        # A block too large for one exact pass is cut; rare with balanced data.
+        blocks.extend(rows[s : s + 2 * size] for s in range(0, len(rows), 2 * size))
+    return [b for b in blocks if len(b)]
+
+
+def cluster(
+    x: np.ndarray, anchors: Sequence[int | None], threshold: float, seed: int = 7
+) -> np.ndarray:
+    """Cluster the rows of ``x``; ``anchors[i]`` is the pinned theme of row i.
+
+    Returns a cluster number per row (numbers are arbitrary, rows sharing a pinned
+    theme share a number).
+    """
+    n = len(x)
+    # Initial clusters: one per pinned theme, one per other post.
+    initial = np.empty(n, dtype=np.int64)
+    anchor_of: dict[int, int] = {}
+    anchor_list: list[int] = []
+    next_id = 0
+    for row, theme in enumerate(anchors):
+        if theme is None:
+            initial[row] = next_id
+            anchor_list.append(-1)
+            next_id += 1
+        else:
+            if theme not in anchor_of:
+                anchor_of[theme] = next_id
+                anchor_list.append(theme)
+                next_id += 1
+            initial[row] = anchor_of[theme]
+    sums = np.zeros((next_id, x.shape[1]), dtype=np.float32)
+    np.add.at(sums, initial, x)
+    counts = np.bincount(initial, minlength=next_id).astype(np.float64)
+    anchor = np.asarray(anchor_list, dtype=np.int64)
+    root = np.arange(next_id)
+    rng = np.random.default_rng(seed)
+    live = np.arange(next_id)
+    if next_id > BLOCK:
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        units = sums / np.maximum(norms, 1e-9)
+        for rows in _coarse_blocks(units, BLOCK // 2, rng):
+            parent = _average_linkage(sums[rows], counts[rows], anchor[rows], threshold)
+            root[rows] = rows[parent]
+        live = np.unique(root)
+        moved = np.nonzero(root != np.arange(next_id))[0]
+        np.add.at(sums, root[moved], sums[moved])
+        np.add.at(counts, root[moved], counts[moved])
+        pinned = moved[anchor[moved] >= 0]
+        anchor[root[pinned]] = anchor[pinned]
+    if len(live) <= FINAL_LIMIT:
+        parent = _average_linkage(sums[live], counts[live], anchor[live], threshold)
+        final = live[parent]
+        mapping = dict(zip(live.tolist(), final.tolist(), strict=True))
+        root = np.fromiter((mapping[r] for r in root), dtype=np.int64, count=next_id)
+    return root[initial]
+
+
+def recluster_posts(
+    engine: Engine,
+    posts: Sequence[PostText],
+    vectors: Sequence[bytes | None],
+    threshold: float | None = None,
+) -> list[ThemeDraft]:
+    """Themes for the whole corpus, keeping every pinned post in its theme.
+
+    A draft holding pinned posts carries their theme id (that theme keeps its
+    identity); other drafts carry ``None`` and the caller matches them to existing
+    themes by overlap. Drafts come largest first.
+    """
+    if not posts:
+        return []
+    terms = [lexical_terms(post_text(p.title, p.body)) for p in posts]
+    x = features(engine, terms, vectors)
+    anchors = [p.theme_id if p.pinned else None for p in posts]
+    limit = engine.link_threshold if threshold is None else threshold
+    labels = cluster(x, anchors, limit)
+    members: dict[int, list[int]] = {}
+    for row, lab in enumerate(labels.tolist()):
+        members.setdefault(lab, []).append(row)
+    drafts = []
+    for rows in sorted(members.values(), key=lambda r: (-len(r), r[0])):
+        pinned = {anchors[r] for r in rows} - {None}
+        centre = x[rows].sum(axis=0)
+        central = rows[int(np.argmax(x[rows] @ centre))]
+        drafts.append(
+            ThemeDraft(
+                theme_id=pinned.pop() if pinned else None,
+                post_ids=[posts[r].id for r in rows],
+                label=posts[central].title,
+                terms=group_terms([terms[r] for r in rows]),
+            )
+        )
+    return drafts
+
+
+def group_terms(terms: Sequence[Counter[str]], k: int = 6) -> list[str]:
+    """Words most posts of a group share (document frequency within the group)."""
+    df: Counter[str] = Counter()
+    for counts in terms:
+        df.update(t for t in counts if not t.startswith("#") and len(t) > 1)
+    need = max(1, len(terms) // 2) if len(terms) > 1 else 1
+    return [t for t, n in df.most_common(k * 3) if n >= need][:k]

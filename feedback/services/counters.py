@@ -1,0 +1,140 @@
+"""Denormalised theme counters and score, recomputed from rows.
+
+A theme's fans are the distinct fans who posted in it or voted on any of its posts;
+one UNION query counts them, so merges, splits and moves can never double-count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Max, Sum
+
+from community.models import Thread
+from feedback.models import PainPoint, Theme, Vote
+from feedback.scoring import score_theme
+
+
+def theme_fan_ids(*, theme_id: int):
+    """Ids of the distinct fans behind a theme: posters and voters (a UNION query)."""
+    authors = Thread.objects.filter(
+        painpoint__theme_id=theme_id, is_hidden=False
+    ).values_list("author_id", flat=True)
+    voters = Vote.objects.filter(
+        post__theme_id=theme_id, post__thread__is_hidden=False
+    ).values_list("fan_id", flat=True)
+    return authors.union(voters)
+
+
+def theme_recount(*, theme_id: int) -> None:
+    posts = PainPoint.objects.filter(theme_id=theme_id, thread__is_hidden=False)
+    agg = posts.aggregate(votes=Sum("vote_count"), last=Max("thread__last_activity_at"))
+    fan_count = theme_fan_ids(theme_id=theme_id).count()
+    post_count = posts.count()
+    fields = {
+        "post_count": post_count,
+        "vote_count": agg["votes"] or 0,
+        "fan_count": fan_count,
+    }
+    if agg["last"]:
+        fields["last_activity_at"] = agg["last"]
+    Theme.objects.filter(pk=theme_id).update(**fields)
+    theme = Theme.objects.get(pk=theme_id)
+    breakdown = score_theme(theme)
+    Theme.objects.filter(pk=theme_id).update(score=breakdown.total)
+
+
+def themes_recount(theme_ids: Iterable[int]) -> None:
+    for theme_id in sorted({t for t in theme_ids if t}):
+        theme_recount(theme_id=theme_id)
+
+
+def theme_fan_counts(*, before=None) -> dict[int, int]:
+    """Distinct fans (posters and voters, each once) of every theme, in one query.
+
+    With ``before``, only posts and votes made before that moment count (the weekly
+    snapshot).
+    """
+    from django.db import connection
+
+    post_cut = vote_cut = ""
+    params: list = []
+    if before is not None:
+        post_cut, vote_cut = " AND p.created_at < %s", " AND v.created_at < %s"
+        params = [before, before]
+    sql = f"""
+    SELECT theme_id, COUNT(*) FROM (
+        SELECT p.theme_id AS theme_id, t.author_id AS fan_id
+          FROM feedback_painpoint p JOIN community_thread t ON t.id = p.thread_id
+         WHERE p.theme_id IS NOT NULL AND NOT t.is_hidden{post_cut}
+        UNION
+        SELECT p.theme_id, v.fan_id
+          FROM feedback_vote v
+          JOIN feedback_painpoint p ON p.thread_id = v.post_id
+          JOIN community_thread t ON t.id = p.thread_id
+         WHERE p.theme_id IS NOT NULL AND NOT t.is_hidden{vote_cut}
+    ) fans GROUP BY theme_id
+    """  # noqa: S608 - only fixed fragments are interpolated; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+def themes_recount_all(*, now=None) -> int:
+    """Recompute counters and scores of every theme in a few grouped queries.
+
+    Used by re-clustering and the weekly backlog, where recounting theme by theme
+    would cost several queries per theme.
+    """
+    from django.db.models import Avg, Count, Q
+
+    from feedback.scoring import ThemeStats, compute_score
+
+    stats = {
+        row["theme_id"]: row
+        for row in PainPoint.objects.filter(
+            theme__isnull=False, thread__is_hidden=False
+        )
+        .values("theme_id")
+        .annotate(
+            posts=Count("pk"),
+            votes=Sum("vote_count"),
+            last=Max("thread__last_activity_at"),
+            sev=Avg("severity"),
+            devices=Count("device_model", distinct=True, filter=~Q(device_model="")),
+            versions=Count("os_version", distinct=True, filter=~Q(os_version="")),
+        )
+    }
+    fans = theme_fan_counts()
+    themes = list(
+        Theme.objects.only(
+            "pk", "post_count", "vote_count", "fan_count", "score", "last_activity_at"
+        )
+    )
+    for theme in themes:
+        row = stats.get(theme.pk)
+        theme.post_count = row["posts"] if row else 0
+        theme.vote_count = (row["votes"] or 0) if row else 0
+        theme.fan_count = fans.get(theme.pk, 0)
+        if row and row["last"]:
+            theme.last_activity_at = row["last"]
+        theme.score = (
+            compute_score(
+                ThemeStats(
+                    fans=theme.fan_count,
+                    mean_severity=float(row["sev"] or 0),
+                    devices=row["devices"],
+                    versions=row["versions"],
+                    last_activity_at=theme.last_activity_at,
+                ),
+                now=now,
+            ).total
+            if row
+            else 0.0
+        )
+    Theme.objects.bulk_update(
+        themes,
+        ["post_count", "vote_count", "fan_count", "score", "last_activity_at"],
+        batch_size=1000,
+    )
+    return len(themes)

@@ -1,0 +1,111 @@
+"""The process-wide similarity index behind theme assignment and suggestions.
+
+Vectors are encoded once, when a post is created, and stored on ``PainPoint.vector``.
+Each server process keeps one in-memory ``ThemeIndex`` built from those rows and keeps
+it current without rebuilding per request:
+
+- new posts: before each use the process loads only rows with a primary key above its
+  high-water mark (one indexed query, usually empty) and adds them;
+- structural changes (merge, split, move, recluster) bump a generation number in the
+  shared cache (Redis in production) on commit; a process that sees a newer generation
+  reloads the index from the database once.
+
+So several web workers share one truth (the database) and converge within one request
+of any change. With Elasticsearch configured, the same vectors can be searched there
+instead (search issue).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from feedback import clustering
+from feedback.models import PainPoint
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "fanloop:feedback:index-generation"
+
+
+class _State:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.index: clustering.ThemeIndex | None = None
+        self.generation: int | None = None
+        self.watermark = 0
+        self.known: set[int] = set()
+
+
+_state = _State()
+
+
+def get_engine() -> clustering.Engine:
+    return clustering.get_engine(settings.FANLOOP_CLUSTER_ENGINE)
+
+
+def _rows(after: int = 0):
+    return (
+        PainPoint.objects.filter(pk__gt=after, vector__isnull=False)
+        .exclude(theme__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "vector", "theme_id", "thread__title", "thread__body")
+        .iterator(chunk_size=2000)
+    )
+
+
+# Primary keys are handed out before commit, so a slow transaction can commit a lower
+# key after a higher one was loaded; re-reading this many keys below the high-water
+# mark catches those stragglers (already-known keys are skipped).
+LOOKBACK = 500
+
+
+def _add_rows(index: clustering.ThemeIndex, rows) -> int:
+    top = 0
+    for pk, vector, theme_id, title, body in rows:
+        top = pk
+        if pk in _state.known:
+            continue
+        index.add(pk, bytes(vector), theme_id, clustering.post_text(title, body))
+        _state.known.add(pk)
+    return top
+
+
+def get_index() -> clustering.ThemeIndex:
+    generation = cache.get(GENERATION_KEY, 0)
+    with _state.lock:
+        if _state.index is None or _state.generation != generation:
+            index = clustering.ThemeIndex(get_engine())
+            _state.known = set()
+            _state.watermark = _add_rows(index, _rows())
+            _state.index = index
+            _state.generation = generation
+        else:
+            top = _add_rows(_state.index, _rows(max(0, _state.watermark - LOOKBACK)))
+            _state.watermark = max(_state.watermark, top)
+        return _state.index
+
+
+def index_changed() -> None:
+    """Tell every process (on commit) that posts changed theme: reload the index."""
+
+    def bump() -> None:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.set(GENERATION_KEY, 1, timeout=None)
+
+    transaction.on_commit(bump)
+
+
+def index_reset() -> None:
+    """Forget this process's index (tests, after bulk loads)."""
+    with _state.lock:
+        _state.index = None
+        _state.generation = None
+        _state.watermark = 0
+        _state.known = set()

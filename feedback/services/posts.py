@@ -1,0 +1,132 @@
+"""Creating pain points: a community thread plus structure, a vector and a theme."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from community.models import Board, Fan
+from community.services.forum import thread_create
+from feedback.models import Attachment, PainPoint
+from feedback.services.themes import post_assign, post_encode
+
+IMAGE_TYPES = {
+    "PNG": "image/png",
+    "JPEG": "image/jpeg",
+    "GIF": "image/gif",
+    "WEBP": "image/webp",
+}
+LOG_SUFFIXES = (".txt", ".log")
+
+
+def validate_attachment(upload: UploadedFile) -> tuple[str, str]:
+    """Return (kind, content type) for an acceptable file, or raise with a reason.
+
+    Images are checked by decoding them with Pillow, not by trusting the name or the
+    browser's content type; logs must be plain UTF-8 text.
+    """
+    name = upload.name or "file"
+    lower = name.lower()
+    if lower.endswith(LOG_SUFFIXES):
+        if upload.size > settings.FANLOOP_MAX_LOG_BYTES:
+            raise ValidationError(
+                _("%(name)s is too large: logs may be at most %(max)d KB.")
+                % {"name": name, "max": settings.FANLOOP_MAX_LOG_BYTES // 1024}
+            )
+        head = upload.read(4096)
+        upload.seek(0)
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError:
+            if b"\x00" in head:
+                raise ValidationError(
+                    _("%(name)s is not a text log file.") % {"name": name}
+                ) from None
+        return Attachment.Kind.LOG, "text/plain"
+    if upload.size > settings.FANLOOP_MAX_IMAGE_BYTES:
+        raise ValidationError(
+            _("%(name)s is too large: screenshots may be at most %(max)d MB.")
+            % {"name": name, "max": settings.FANLOOP_MAX_IMAGE_BYTES // (1024 * 1024)}
+        )
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+            fmt = image.format
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        fmt = None
+    upload.seek(0)
+    if fmt not in IMAGE_TYPES:
+        raise ValidationError(
+            _(
+                "%(name)s is not an allowed file: attach PNG, JPEG, GIF or WebP "
+                "screenshots, or .txt/.log files."
+            )
+            % {"name": name}
+        )
+    return Attachment.Kind.IMAGE, IMAGE_TYPES[fmt]
+
+
+def painpoint_create(
+    *,
+    author: Fan,
+    board: Board,
+    kind: str,
+    title: str,
+    body: str,
+    device_model: str = "",
+    os_version: str = "",
+    reproducibility: str = "",
+    severity: int = PainPoint.Severity.MEDIUM,
+    steps: str = "",
+    expected: str = "",
+    actual: str = "",
+    tags: Iterable[str] = (),
+    attachments: Iterable[UploadedFile] = (),
+) -> PainPoint:
+    if not board.is_feedback:
+        raise ValidationError(_("Pain points are posted in feedback boards."))
+    if kind not in PainPoint.Kind.values:
+        raise ValidationError(_("Choose bug, suggestion or complaint."))
+    files = list(attachments)
+    if len(files) > settings.FANLOOP_MAX_ATTACHMENTS:
+        raise ValidationError(
+            _("Attach at most %(n)d files.") % {"n": settings.FANLOOP_MAX_ATTACHMENTS}
+        )
+    checked = [(f, *validate_attachment(f)) for f in files]
+    # Encoding takes milliseconds of CPU: do it before taking the write lock.
+    vector = post_encode(title=title, body=body)
+    with transaction.atomic():
+        thread = thread_create(
+            author=author, board=board, title=title, body=body, tags=tags
+        )
+        post = PainPoint.objects.create(
+            thread=thread,
+            kind=kind,
+            device_model=device_model.strip()[:80],
+            os_version=os_version.strip()[:40],
+            reproducibility=reproducibility,
+            severity=severity,
+            steps=steps,
+            expected=expected,
+            actual=actual,
+            created_at=thread.created_at,
+        )
+        for upload, file_kind, content_type in checked:
+            Attachment.objects.create(
+                post=post,
+                file=upload,
+                kind=file_kind,
+                name=upload.name[:200],
+                size=upload.size,
+                content_type=content_type,
+            )
+        post.thread = thread
+        post_assign(post=post, vector=vector)
+    return post

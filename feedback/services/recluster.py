@@ -1,0 +1,127 @@
+"""Batch re-clustering of the whole corpus, respecting every human decision.
+
+- posts a person placed (moved, split, merged: ``theme_pinned``) stay where they are
+  and anchor their theme;
+- each new cluster keeps the identity of the existing theme it overlaps most, so theme
+  pages, votes, statuses and notes survive; only unclaimed clusters open new themes;
+- titles a person wrote (``title_locked``) are never replaced by automatic labels;
+- merged themes stay merged (their posts are pinned to the survivor).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from feedback import clustering
+from feedback.models import PainPoint, Theme, ThemeEvent
+from feedback.services.counters import themes_recount_all
+from feedback.services.index import get_engine, index_changed
+
+
+def _load_posts() -> tuple[list[clustering.PostText], list[bytes]]:
+    posts, vectors = [], []
+    rows = (
+        PainPoint.objects.filter(vector__isnull=False, thread__is_hidden=False)
+        .order_by("pk")
+        .values_list(
+            "pk", "thread__title", "thread__body", "theme_id", "theme_pinned", "vector"
+        )
+        .iterator(chunk_size=5000)
+    )
+    for pk, title, body, theme_id, pinned, vector in rows:
+        posts.append(
+            clustering.PostText(
+                id=pk, title=title, body=body, theme_id=theme_id, pinned=pinned
+            )
+        )
+        vectors.append(bytes(vector))
+    return posts, vectors
+
+
+def _claim_themes(drafts, current: dict[int, int | None]) -> list[int | None]:
+    """Give each draft the existing theme it shares most posts with (each used once)."""
+    candidates = []
+    for i, draft in enumerate(drafts):
+        overlap = Counter(current.get(pid) for pid in draft.post_ids)
+        overlap.pop(None, None)
+        for theme_id, n in overlap.items():
+            candidates.append((n, -i, theme_id, i))
+    candidates.sort(reverse=True)
+    claimed: list[int | None] = [None] * len(drafts)
+    used: set[int] = set()
+    for _n, _neg, theme_id, i in candidates:
+        if claimed[i] is None and theme_id not in used:
+            claimed[i] = theme_id
+            used.add(theme_id)
+    return claimed
+
+
+def recluster_all(*, progress: Callable[[str], object] = lambda _m: None) -> str:
+    started = timezone.now()
+    posts, vectors = _load_posts()
+    progress(f"Loaded {len(posts)} posts.")
+    if not posts:
+        return "No posts to cluster."
+    drafts = clustering.recluster(get_engine(), posts, vectors)
+    progress(f"Engine proposed {len(drafts)} themes.")
+    current = {p.id: p.theme_id for p in posts}
+    pinned = {p.id for p in posts if p.pinned}
+    claimed = _claim_themes(drafts, current)
+    live = set(
+        Theme.objects.filter(merged_into__isnull=True).values_list("pk", flat=True)
+    )
+    moved = created = 0
+    with transaction.atomic():
+        locked = set(
+            Theme.objects.filter(title_locked=True).values_list("pk", flat=True)
+        )
+        updates: list[PainPoint] = []
+        relabel: list[Theme] = []
+        board_of = dict(
+            PainPoint.objects.values_list("pk", "thread__board_id").filter(
+                pk__in=[p.id for p in posts]
+            )
+        )
+        for draft, theme_id in zip(drafts, claimed, strict=True):
+            if theme_id is None or theme_id not in live:
+                boards = Counter(board_of.get(pid) for pid in draft.post_ids)
+                theme = Theme.objects.create(
+                    title=(draft.label or "…")[:200],
+                    board_id=boards.most_common(1)[0][0],
+                    top_terms=list(draft.terms)[:10],
+                )
+                ThemeEvent.objects.create(
+                    theme=theme,
+                    action=ThemeEvent.Action.RECLUSTER,
+                    after={"posts": len(draft.post_ids)},
+                )
+                theme_id = theme.pk
+                created += 1
+            elif theme_id not in locked:
+                relabel.append(
+                    Theme(
+                        pk=theme_id,
+                        title=(draft.label or "…")[:200],
+                        top_terms=list(draft.terms)[:10],
+                    )
+                )
+            for pid in draft.post_ids:
+                # A person placed this post: whatever the engine says, it stays.
+                if pid in pinned:
+                    continue
+                if current.get(pid) != theme_id:
+                    updates.append(PainPoint(thread_id=pid, theme_id=theme_id))
+                    moved += 1
+        PainPoint.objects.bulk_update(updates, ["theme"], batch_size=2000)
+        Theme.objects.bulk_update(relabel, ["title", "top_terms"], batch_size=1000)
+        themes_recount_all()
+        index_changed()
+    seconds = (timezone.now() - started).total_seconds()
+    return (
+        f"Re-clustered {len(posts)} posts into {len(drafts)} themes "
+        f"({created} new, {moved} posts moved) in {seconds:.1f} s."
+    )

@@ -1,0 +1,107 @@
+"""Feeding the clustering engine from the database and writing back what it decides."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from feedback import clustering
+from feedback.models import PainPoint, Theme, ThemeEvent
+from feedback.services.counters import theme_recount
+from feedback.services.index import get_engine, get_index
+
+
+def post_encode(*, title: str, body: str) -> bytes:
+    """The stored representation of a post; computed once, outside any transaction."""
+    return get_engine().encode_post(title, body)
+
+
+def post_assign(*, post: PainPoint, vector: bytes | None = None) -> Theme:
+    """Put a new post in the best matching theme, or open a new theme for it."""
+    thread = post.thread
+    text = clustering.post_text(thread.title, thread.body)
+    engine = get_engine()
+    if vector is None:
+        vector = engine.encode_post(thread.title, thread.body)
+    index = get_index()
+    assignment = index.assign(engine.decode(vector), text)
+    with transaction.atomic():
+        theme = None
+        if assignment.theme_id is not None:
+            theme = Theme.objects.filter(
+                pk=assignment.theme_id, merged_into__isnull=True
+            ).first()
+        if theme is None:
+            theme = Theme.objects.create(
+                title=thread.title[:200],
+                board_id=thread.board_id,
+                created_at=timezone.now(),
+            )
+            ThemeEvent.objects.create(
+                theme=theme,
+                action=ThemeEvent.Action.CREATED,
+                after={"post": post.pk},
+            )
+        post.vector = vector
+        post.theme = theme
+        post.similarity = round(float(assignment.score), 4)
+        post.save(update_fields=["vector", "theme", "similarity"])
+        theme_recount(theme_id=theme.pk)
+    return theme
+
+
+def similar_posts(*, text: str, viewer, limit: int = 5) -> list[dict]:
+    engine = get_engine()
+    hits = get_index().similar(engine.encode_query(text), text, k=limit * 3)
+    if not hits:
+        return []
+    ids = [hit.post_id for hit in hits]
+    rows = {
+        p.pk: p
+        for p in PainPoint.objects.filter(pk__in=ids, thread__is_hidden=False)
+        .select_related("thread", "theme")
+        .only(
+            "thread_id",
+            "vote_count",
+            "theme_id",
+            "thread__title",
+            "thread__is_hidden",
+            "theme__fan_count",
+            "theme__merged_into_id",
+        )
+    }
+    results = []
+    for hit in hits:
+        post = rows.get(hit.post_id)
+        if post is None:
+            continue
+        results.append(
+            {
+                "post": post.pk,
+                "theme": post.theme_id,
+                "title": post.thread.title,
+                "score": round(float(hit.score), 4),
+                "votes": post.vote_count,
+                "theme_fans": post.theme.fan_count if post.theme_id else 0,
+                "url": post.thread.get_absolute_url(),
+                "vote_url": f"/p/{post.pk}/vote/",
+            }
+        )
+        if len(results) == limit:
+            break
+    return results
+
+
+def theme_explain(*, theme: Theme, posts: list[PainPoint]) -> dict:
+    """Why these posts are together: shared terms, per-post similarity, confidence."""
+    texts = {p.pk: clustering.post_text(p.thread.title, p.thread.body) for p in posts}
+    vectors = {p.pk: bytes(p.vector) for p in posts if p.vector}
+    explanation = clustering.explain(get_engine(), texts, vectors)
+    confidence = explanation.confidence
+    label = "high" if confidence >= 0.75 else "medium" if confidence >= 0.5 else "low"
+    return {
+        "terms": list(explanation.terms),
+        "similarity": dict(explanation.similarity),
+        "confidence": confidence,
+        "confidence_label": label,
+    }

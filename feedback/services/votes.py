@@ -1,0 +1,78 @@
+""" "Me too" votes: one per fan per post, settled by the database constraint."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from community.models import Fan
+from feedback.models import PainPoint, Theme, Vote
+from feedback.services.counters import theme_recount
+from feedback.services.realtime import publish_counts
+
+
+def _check(fan: Fan, post: PainPoint) -> None:
+    if not fan.is_authenticated:
+        raise PermissionDenied(_("Log in to vote."))
+    if post.thread.is_hidden:
+        raise PermissionDenied(_("This post is hidden."))
+
+
+def vote_cast(*, fan: Fan, post: PainPoint) -> bool:
+    """Add the fan's vote; returns False when it was already there (idempotent).
+
+    Two concurrent requests both try the INSERT; the unique constraint lets one win
+    and the other lands in the IntegrityError branch inside its own savepoint.
+    """
+    _check(fan, post)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Vote.objects.create(fan=fan, post=post)
+        except IntegrityError:
+            return False
+        PainPoint.objects.filter(pk=post.pk).update(vote_count=F("vote_count") + 1)
+        if post.theme_id:
+            theme_recount(theme_id=post.theme_id)
+        transaction.on_commit(lambda: publish_counts(post_id=post.pk))
+    return True
+
+
+def vote_retract(*, fan: Fan, post: PainPoint) -> bool:
+    _check(fan, post)
+    with transaction.atomic():
+        deleted, _ = Vote.objects.filter(fan=fan, post=post).delete()
+        if not deleted:
+            return False
+        PainPoint.objects.filter(pk=post.pk).update(vote_count=F("vote_count") - 1)
+        if post.theme_id:
+            theme_recount(theme_id=post.theme_id)
+        transaction.on_commit(lambda: publish_counts(post_id=post.pk))
+    return True
+
+
+def vote_toggle(*, fan: Fan, post: PainPoint) -> bool:
+    """Flip the fan's vote; returns whether the fan now votes for the post."""
+    if Vote.objects.filter(fan=fan, post=post).exists():
+        vote_retract(fan=fan, post=post)
+        return False
+    vote_cast(fan=fan, post=post)
+    return True
+
+
+def post_recount(*, post: PainPoint) -> None:
+    PainPoint.objects.filter(pk=post.pk).update(vote_count=post.votes.count())
+
+
+def counts_for(post_id: int) -> dict:
+    row = PainPoint.objects.values("vote_count", "theme_id").get(pk=post_id)
+    theme = (
+        Theme.objects.values("id", "vote_count", "fan_count", "post_count").get(
+            pk=row["theme_id"]
+        )
+        if row["theme_id"]
+        else None
+    )
+    return {"post": post_id, "votes": row["vote_count"], "theme": theme}

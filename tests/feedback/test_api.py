@@ -1,0 +1,166 @@
+import json
+
+import pytest
+
+from community.services.fans import token_issue
+from feedback.models import PainPoint, Theme
+from tests.factories.community import FanFactory
+from tests.factories.feedback import feedback_board, make_post
+
+pytestmark = pytest.mark.django_db
+
+CAMERA = "Camera app crashes when I switch to night mode"
+
+
+def bearer(fan):
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_issue(fan=fan)}"}
+
+
+def post_json(client, url, data, **extra):
+    return client.post(url, json.dumps(data), content_type="application/json", **extra)
+
+
+def test_create_post_returns_201_with_theme(client, fan):
+    feedback_board()
+    response = post_json(
+        client,
+        "/api/v1/posts",
+        {
+            "board": "camera",
+            "kind": "bug",
+            "title": CAMERA,
+            "body": "Every time.",
+            "device_model": "Xiaomi 14",
+            "os_version": "OS 2.0.5",
+        },
+        **bearer(fan),
+    )
+    assert response.status_code == 201, response.content
+    data = response.json()
+    post = PainPoint.objects.get(pk=data["id"])
+    assert data["theme"] == post.theme_id is not None
+    assert data["device_model"] == "Xiaomi 14"
+
+
+def test_create_post_needs_auth(client):
+    feedback_board()
+    response = post_json(
+        client,
+        "/api/v1/posts",
+        {"board": "camera", "kind": "bug", "title": CAMERA, "body": "x"},
+    )
+    assert response.status_code == 401
+    assert response.json()["detail"]
+
+
+def test_create_post_invalid_input_is_422(client, fan):
+    feedback_board()
+    headers = bearer(fan)
+    bad_kind = post_json(
+        client,
+        "/api/v1/posts",
+        {"board": "camera", "kind": "rant", "title": CAMERA, "body": "x"},
+        **headers,
+    )
+    assert bad_kind.status_code == 422
+    assert "kind" in bad_kind.json()["detail"]
+    bad_board = post_json(
+        client,
+        "/api/v1/posts",
+        {"board": "nope", "kind": "bug", "title": CAMERA, "body": "x"},
+        **headers,
+    )
+    assert bad_board.status_code == 422
+    assert "board" in bad_board.json()["detail"].lower()
+
+
+def test_vote_put_and_delete(client, fan):
+    post = make_post(title=CAMERA)
+    headers = bearer(fan)
+    response = client.put(f"/api/v1/posts/{post.pk}/vote", **headers)
+    assert response.json()["votes"] == 1
+    assert client.put(f"/api/v1/posts/{post.pk}/vote", **headers).json()["votes"] == 1
+    response = client.delete(f"/api/v1/posts/{post.pk}/vote", **headers)
+    assert response.json() == {**response.json(), "voted": False, "votes": 0}
+    assert client.put("/api/v1/posts/999999/vote", **headers).status_code == 404
+
+
+def test_similar_returns_best_first(client):
+    post = make_post(title=CAMERA)
+    make_post(title="Battery drains 30 percent overnight while idle")
+    data = client.get("/api/v1/similar", {"text": "camera crash in night mode"}).json()
+    assert 1 <= len(data) <= 5
+    assert data[0]["post"] == post.pk
+    assert data[0]["theme"] == post.theme_id
+    assert data[0]["score"] >= data[-1]["score"]
+    assert client.get("/api/v1/similar?text=").json() == []
+
+
+def test_theme_list_and_detail(client):
+    post = make_post(title=CAMERA)
+    listing = client.get("/api/v1/themes").json()
+    assert listing["count"] == 1
+    detail = client.get(f"/api/v1/themes/{post.theme_id}").json()
+    assert detail["posts"][0]["id"] == post.pk
+    breakdown = detail["score_breakdown"]
+    parts = breakdown["fans"] + breakdown["severity"] + breakdown["spread"]
+    assert abs(parts - breakdown["total"]) < 0.01
+    assert client.get("/api/v1/themes/999999").status_code == 404
+    assert client.get("/api/v1/themes?status=bogus").status_code == 422
+
+
+def test_fan_cannot_patch_or_merge_themes(client, fan):
+    a = make_post(title=CAMERA).theme
+    b = make_post(title="Battery drains 30 percent overnight while idle").theme
+    headers = bearer(fan)
+    response = client.patch(
+        f"/api/v1/themes/{a.pk}",
+        json.dumps({"title": "x"}),
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"]
+    response = post_json(
+        client, f"/api/v1/themes/{b.pk}/merge", {"into": a.pk}, **headers
+    )
+    assert response.status_code == 403
+
+
+def test_pm_patches_and_merges(client, pm):
+    a = make_post(title=CAMERA).theme
+    b = make_post(title="Battery drains 30 percent overnight while idle").theme
+    headers = bearer(pm)
+    response = client.patch(
+        f"/api/v1/themes/{a.pk}",
+        json.dumps(
+            {
+                "title": "Night mode crash",
+                "status": "planned",
+                "public_note": "Fix coming",
+            }
+        ),
+        content_type="application/json",
+        **headers,
+    )
+    assert response.json()["status"] == "planned"
+    assert response.json()["title"] == "Night mode crash"
+    response = post_json(
+        client, f"/api/v1/themes/{b.pk}/merge", {"into": a.pk}, **headers
+    )
+    assert response.status_code == 200
+    assert response.json()["post_count"] == 2
+    assert Theme.objects.get(pk=b.pk).status == "duplicate"
+    again = post_json(client, f"/api/v1/themes/{b.pk}/merge", {"into": a.pk}, **headers)
+    assert again.status_code == 422
+
+
+def test_posts_filter_by_theme_and_kind(client):
+    post = make_post(title=CAMERA, kind="complaint")
+    make_post(title="Add a dark mode to the gallery", kind="suggestion")
+    data = client.get("/api/v1/posts", {"kind": "complaint"}).json()
+    assert [p["id"] for p in data["items"]] == [post.pk]
+    data = client.get("/api/v1/posts", {"theme": post.theme_id}).json()
+    assert data["count"] == 1
+    assert client.get(f"/api/v1/posts/{post.pk}").json()["title"] == CAMERA
+    FanFactory()

@@ -1,0 +1,128 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from feedback.models import Attachment, PainPoint, Vote
+from tests.factories.feedback import feedback_board, make_post
+
+pytestmark = pytest.mark.django_db
+
+CAMERA = "Camera app crashes when I switch to night mode"
+
+
+def png_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def form(**overrides):
+    data = {
+        "kind": "bug",
+        "title": CAMERA,
+        "body": "It crashes.",
+        "severity": "3",
+        "device_model": "Xiaomi 14",
+        "os_version": "OS 2.0",
+        "reproducibility": "always",
+        "steps": "1. open camera",
+        "expected": "photo",
+        "actual": "crash",
+        "tags": "crash",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_feedback_board_shows_pain_point_form(fan_client):
+    feedback_board()
+    body = fan_client.get("/b/camera/new/").content.decode()
+    assert 'name="kind"' in body and 'name="attachments"' in body
+
+
+def test_post_pain_point_with_screenshot_and_log(fan_client):
+    feedback_board()
+    files = [
+        SimpleUploadedFile("shot.png", png_bytes(), "image/png"),
+        SimpleUploadedFile("app.log", b"E/Camera: crash\n", "text/plain"),
+    ]
+    response = fan_client.post("/b/camera/new/", {**form(), "attachments": files})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    post = PainPoint.objects.get()
+    assert post.severity == 3 and post.theme_id
+    assert sorted(Attachment.objects.values_list("kind", flat=True)) == ["image", "log"]
+    page = fan_client.get(response["Location"]).content.decode()
+    assert "Xiaomi 14" in page and "Steps to reproduce" in page and "shot.png" in page
+
+
+def test_wrong_file_is_refused_and_text_kept(fan_client):
+    feedback_board()
+    bad = SimpleUploadedFile("virus.png", b"MZ\x90\x00 not an image", "image/png")
+    response = fan_client.post(
+        "/b/camera/new/", {**form(body="keep me"), "attachments": [bad]}
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "virus.png is not an allowed file" in content
+    assert "keep me" in content
+    assert not PainPoint.objects.exists()
+
+
+def test_board_filters_by_kind_and_shows_votes(client):
+    board = feedback_board()
+    make_post(title=CAMERA, board=board, kind="bug")
+    make_post(
+        title="Please add a dark theme to gallery", board=board, kind="suggestion"
+    )
+    body = client.get("/b/camera/?kind=suggestion").content.decode()
+    assert "dark theme" in body and CAMERA not in body
+    assert "🙋 0" in body
+
+
+def test_vote_toggle_without_javascript_and_with(fan_client, fan):
+    post = make_post(title=CAMERA)
+    response = fan_client.post(f"/p/{post.pk}/vote/")
+    assert response.status_code == 302
+    assert Vote.objects.filter(fan=fan, post=post).exists()
+    data = fan_client.post(f"/p/{post.pk}/vote/", HTTP_ACCEPT="application/json").json()
+    assert data["voted"] is False and data["votes"] == 0
+
+
+def test_theme_page_explains_grouping(client, pm):
+    post = make_post(title=CAMERA, device_model="Xiaomi 14")
+    make_post(
+        title="The camera crashes every time night mode is on",
+        device_model="Redmi Note 13",
+    )
+    page = client.get(post.theme.get_absolute_url()).content.decode()
+    assert "Why these posts are grouped" in page
+    assert "Redmi Note 13" in page and "Xiaomi 14" in page
+    assert "first report" in page
+    assert "Product manager" not in page
+    client.force_login(pm)
+    assert (
+        "Product manager" in client.get(post.theme.get_absolute_url()).content.decode()
+    )
+
+
+def test_fan_cannot_use_theme_actions(fan_client):
+    theme = make_post(title=CAMERA).theme
+    response = fan_client.post(f"/themes/{theme.pk}/rename/", {"title": "Hacked"})
+    assert response.status_code == 403
+
+
+def test_pm_merges_on_the_theme_page(client, pm):
+    a = make_post(title=CAMERA).theme
+    b = make_post(title="Battery drains overnight while idle").theme
+    client.force_login(pm)
+    response = client.post(f"/themes/{b.pk}/merge/", {"into": a.pk})
+    assert response["Location"] == a.get_absolute_url()
+    b.refresh_from_db()
+    assert b.merged_into_id == a.pk
+
+
+def test_theme_list_page(client):
+    make_post(title=CAMERA)
+    assert CAMERA in client.get("/themes/").content.decode()
