@@ -83,21 +83,24 @@ class ThreadCreateView(View):
 
 
 class ThreadView(View):
+    template_name = "community/thread.html"
+
     def get(self, request, pk):
         thread = selectors.thread_get_for_fan(pk=pk, viewer=request.user)
+        return self.render_thread(request, thread)
+
+    def render_thread(self, request, thread, template=None, **extra):
         replies = selectors.reply_page(
             thread=thread, viewer=request.user, page=request.GET.get("page", 1)
         )
-        return render(
-            request,
-            "community/thread.html",
-            {
-                "thread": thread,
-                "replies": replies,
-                "form": ReplyForm(),
-                "flag_form": FlagForm(),
-            },
-        )
+        context = {
+            "thread": thread,
+            "replies": replies,
+            "form": ReplyForm(),
+            "flag_form": FlagForm(),
+            **extra,
+        }
+        return render(request, template or self.template_name, context)
 
 
 @method_decorator(login_required, name="dispatch")

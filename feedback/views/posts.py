@@ -13,7 +13,6 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from community import selectors as community_selectors
-from community.forms import FlagForm, ReplyForm
 from community.ratelimits import RATE_MESSAGE, write_limited
 from community.views import forum
 from community.views.common import done
@@ -105,23 +104,12 @@ class PainPointCreateView(forum.ThreadCreateView):
 class ThreadView(forum.ThreadView):
     def get(self, request, pk):
         thread = community_selectors.thread_get_for_fan(pk=pk, viewer=request.user)
-        post = selectors.painpoint_for_thread(thread=thread, viewer=request.user)
+        post = None
+        if thread.board.is_feedback:
+            post = selectors.painpoint_for_thread(thread=thread, viewer=request.user)
         if post is None:
-            return super().get(request, pk)
-        replies = community_selectors.reply_page(
-            thread=thread, viewer=request.user, page=request.GET.get("page", 1)
-        )
-        return render(
-            request,
-            "feedback/thread.html",
-            {
-                "thread": thread,
-                "post": post,
-                "replies": replies,
-                "form": ReplyForm(),
-                "flag_form": FlagForm(),
-            },
-        )
+            return self.render_thread(request, thread)
+        return self.render_thread(request, thread, "feedback/thread.html", post=post)
 
 
 @login_required
