@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -102,6 +103,18 @@ def _attach_tags(threads: list[Thread]) -> None:
 
 
 def board_tags(*, board: Board, limit: int = 20) -> list[Tag]:
+    """Tags of the board's 500 most recently active threads, cached until the board
+    changes (its ``last_activity_at`` is part of the key)."""
+    stamp = board.last_activity_at.timestamp() if board.last_activity_at else 0
+    key = f"fanloop:board-tags:{board.pk}:{stamp}:{limit}"
+    tags = cache.get(key)
+    if tags is None:
+        tags = _board_tags(board, limit)
+        cache.set(key, tags, 600)
+    return tags
+
+
+def _board_tags(board: Board, limit: int) -> list[Tag]:
     return list(
         Tag.objects.filter(
             taggit_taggeditem_items__content_type__app_label="community",
@@ -109,7 +122,7 @@ def board_tags(*, board: Board, limit: int = 20) -> list[Tag]:
             taggit_taggeditem_items__object_id__in=Thread.objects.filter(
                 board=board, is_hidden=False
             )
-            .order_by("-last_activity_at")
+            .order_by("-is_pinned", "-last_activity_at", "-id")
             .values("id")[:500],
         )
         .distinct()

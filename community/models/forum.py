@@ -64,6 +64,28 @@ class Thread(models.Model):
                 name="thread_board_liked",
             ),
             models.Index(fields=["author", "-created_at"], name="thread_author"),
+            # What fans see: partial indexes on visible threads. SQLite cannot use the
+            # indexes above for "NOT is_hidden" and would sort the whole board.
+            models.Index(
+                fields=["board", "-is_pinned", "-last_activity_at", "-id"],
+                condition=models.Q(is_hidden=False),
+                name="thread_visible_activity",
+            ),
+            models.Index(
+                fields=["board", "-is_pinned", "-created_at", "-id"],
+                condition=models.Q(is_hidden=False),
+                name="thread_visible_newest",
+            ),
+            models.Index(
+                fields=["board", "-is_pinned", "-like_count", "-id"],
+                condition=models.Q(is_hidden=False),
+                name="thread_visible_liked",
+            ),
+            models.Index(
+                fields=["author", "-created_at", "-id"],
+                condition=models.Q(is_hidden=False),
+                name="thread_visible_author",
+            ),
         ]
 
     def __str__(self) -> str:
