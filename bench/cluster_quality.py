@@ -1,15 +1,17 @@
 """Clustering quality and speed on the shared, labelled development sets.
 
 Protocols: ../shared/data/README.md. Every item goes through the same code path as a
-new post (Engine.encode_post → ThemeIndex.assign / similar), then the batch
-re-cluster runs. Prints V-measure / ARI (banking77) and recall@5 (atec, gitbugs),
-time per post and peak memory. Encoded vectors are cached in bench/out/.
+new post (Engine.encode_post → ThemeIndex.assign, then add; ThemeIndex.similar for
+suggestions), then the batch re-cluster runs. Prints V-measure / ARI (banking77,
+online and after re-cluster), recall@5 (atec, gitbugs), time per post (encode,
+assign, similar) and peak memory, for each engine. Encoded vectors are cached in
+bench/out/ (gitignored), so only the first run pays for encoding.
 
-    .venv/bin/python bench/cluster_quality.py                    # everything, hybrid
+    .venv/bin/python bench/cluster_quality.py                  # both engines, all sets
     .venv/bin/python bench/cluster_quality.py --engine lexical
     .venv/bin/python bench/cluster_quality.py --sets banking77 --limit 2000
-    .venv/bin/python bench/cluster_quality.py --tune     # threshold by 2-fold CV
-    .venv/bin/python bench/cluster_quality.py --scale 100000     # speed at scale
+    .venv/bin/python bench/cluster_quality.py --tune           # thresholds by group CV
+    .venv/bin/python bench/cluster_quality.py --scale 100000 --sets ""
 """
 
 from __future__ import annotations
@@ -17,12 +19,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import random
 import resource
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,137 +31,118 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from feedback.clustering import PostText, ThemeIndex, get_engine, post_text, recluster  # noqa: E402
-from feedback.clustering.engine import HYBRID, LEXICAL  # noqa: E402
+from cluster_metrics import adjusted_rand, v_measure  # noqa: E402
+
+from feedback.clustering import (  # noqa: E402
+    PostText,
+    ThemeIndex,
+    get_engine,
+    post_text,
+    recluster,
+)
 
 DATA = ROOT.parent / "shared" / "data"
 OUT = Path(__file__).resolve().parent / "out"
 
 
 def load(name: str, limit: int | None = None) -> list[dict]:
-    rows = [json.loads(line) for line in (DATA / f"{name}_dev.jsonl").open()]
+    with (DATA / f"{name}_dev.jsonl").open(encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f]
     return rows[:limit] if limit else rows
 
 
 def encode_cached(engine, texts: list[str], tag: str) -> list[bytes]:
+    """What ``engine.encode_post`` stores for each text, cached on disk."""
     if not engine.dense:
         return [b""] * len(texts)
-    key = hashlib.sha1("\n".join(texts).encode(), usedforsecurity=False).hexdigest()[
-        :16
-    ]
-    path = OUT / f"vectors-{tag}-{key}.npy"
+    digest = hashlib.sha1("\n".join(texts).encode(), usedforsecurity=False)
+    path = OUT / f"vectors-{tag}-{digest.hexdigest()[:16]}.npy"
     if path.exists():
         matrix = np.load(path)
     else:
         OUT.mkdir(exist_ok=True)
-        chunks = []
-        for start in range(0, len(texts), 64):
-            chunks.append(engine.encode_texts(texts[start : start + 64]))
+        chunks = [
+            engine.encode_texts(texts[start : start + 64])
+            for start in range(0, len(texts), 64)
+        ]
         matrix = np.vstack(chunks).astype(np.float16)
         np.save(path, matrix)
     return [row.tobytes() for row in matrix]
 
 
-# -- metrics -------------------------------------------------------------------------
-def _entropy(counts) -> float:
-    total = sum(counts)
-    return -sum(c / total * math.log(c / total) for c in counts if c)
+def ms(values: list[float], q: float) -> float:
+    return round(1000 * float(np.percentile(values, q)), 3) if values else 0.0
 
 
-def v_measure(truth: list, pred: list) -> float:
-    n = len(truth)
-    joint = Counter(zip(truth, pred, strict=True))
-    ht, hp = _entropy(Counter(truth).values()), _entropy(Counter(pred).values())
-    pc = Counter(pred)
-    tc = Counter(truth)
-    h_t_given_p = -sum(c / n * math.log(c / pc[p]) for (t, p), c in joint.items())
-    h_p_given_t = -sum(c / n * math.log(c / tc[t]) for (t, p), c in joint.items())
-    homogeneity = 1.0 if ht == 0 else 1 - h_t_given_p / ht
-    completeness = 1.0 if hp == 0 else 1 - h_p_given_t / hp
-    if homogeneity + completeness == 0:
+def encode_speed(engine, texts: list[str], n: int = 40) -> float:
+    """Milliseconds per post for encode_post, one post at a time (as in a request)."""
+    if not engine.dense:
         return 0.0
-    return 2 * homogeneity * completeness / (homogeneity + completeness)
-
-
-def adjusted_rand(truth: list, pred: list) -> float:
-    def comb2(x):
-        return x * (x - 1) / 2
-
-    n = len(truth)
-    joint = Counter(zip(truth, pred, strict=True))
-    sum_joint = sum(comb2(c) for c in joint.values())
-    sum_t = sum(comb2(c) for c in Counter(truth).values())
-    sum_p = sum(comb2(c) for c in Counter(pred).values())
-    expected = sum_t * sum_p / comb2(n)
-    maximum = (sum_t + sum_p) / 2
-    return (sum_joint - expected) / (maximum - expected) if maximum != expected else 1.0
+    sample = texts[:n]
+    t0 = time.perf_counter()
+    for text in sample:
+        engine.encode_post(text, "")
+    return round(1000 * (time.perf_counter() - t0) / len(sample), 2)
 
 
 # -- protocols -----------------------------------------------------------------------
-def online(engine, texts, vectors):
+def online(engine, texts: list[str], vectors: list[bytes]):
+    """Push items through assignment in order; number themes as they open."""
     index = ThemeIndex(engine, capacity=len(texts) + 16)
-    labels, next_theme = [], 0
-    assign_times = []
-    for i, (text, vector) in enumerate(zip(texts, vectors, strict=True)):
-        vec = engine.decode(vector)
+    labels, times, next_theme = [], [], 0
+    for i, (text, blob) in enumerate(zip(texts, vectors, strict=True)):
         t0 = time.perf_counter()
-        assignment = index.assign(vec, text)
-        assign_times.append(time.perf_counter() - t0)
+        assignment = index.assign(engine.decode(blob), text)
+        times.append(time.perf_counter() - t0)
         if assignment.theme_id is None:
-            theme = next_theme
-            next_theme += 1
+            theme, next_theme = next_theme, next_theme + 1
         else:
             theme = assignment.theme_id
-        index.add(i, vector, theme, text)
+        index.add(i, blob, theme, text)
         labels.append(theme)
-    return labels, assign_times
+    return labels, times
 
 
-def themes_protocol(engine, rows, tag, do_recluster=True):
+def batch(engine, rows, vectors, labels, threshold=None):
+    posts = [
+        PostText(id=i, title=r["text"], theme_id=labels[i]) for i, r in enumerate(rows)
+    ]
+    t0 = time.perf_counter()
+    drafts = recluster(engine, posts, vectors, threshold)
+    seconds = time.perf_counter() - t0
+    of = {pid: k for k, d in enumerate(drafts) for pid in d.post_ids}
+    return [of[i] for i in range(len(rows))], seconds
+
+
+def themes_protocol(engine, rows, vectors):
     texts = [post_text(r["text"], "") for r in rows]
     truth = [r["group"] for r in rows]
-    t0 = time.perf_counter()
-    vectors = encode_cached(engine, texts, tag)
-    encode_s = time.perf_counter() - t0
-    labels, assign_times = online(engine, texts, vectors)
-    result = {
-        "online_v": v_measure(truth, labels),
-        "online_ari": adjusted_rand(truth, labels),
-        "themes_online": len(set(labels)),
-        "assign_ms_p50": 1000 * float(np.median(assign_times)),
-        "encode_s_total": encode_s,
+    labels, times = online(engine, texts, vectors)
+    pred, seconds = batch(engine, rows, vectors, labels)
+    return {
+        "online_V": round(v_measure(truth, labels), 4),
+        "online_ARI": round(adjusted_rand(truth, labels), 4),
+        "online_themes": len(set(labels)),
+        "recluster_V": round(v_measure(truth, pred), 4),
+        "recluster_ARI": round(adjusted_rand(truth, pred), 4),
+        "recluster_themes": len(set(pred)),
+        "recluster_s": round(seconds, 2),
+        "assign_ms_p50": ms(times, 50),
+        "assign_ms_p95": ms(times, 95),
+        "encode_ms_per_post": encode_speed(engine, texts),
     }
-    if do_recluster:
-        posts = [
-            PostText(id=i, title=r["text"], theme_id=labels[i])
-            for i, r in enumerate(rows)
-        ]
-        t0 = time.perf_counter()
-        drafts = recluster(engine, posts, vectors)
-        result["recluster_s"] = time.perf_counter() - t0
-        batch = {}
-        for k, d in enumerate(drafts):
-            for pid in d.post_ids:
-                batch[pid] = k
-        pred = [batch[i] for i in range(len(rows))]
-        result["recluster_v"] = v_measure(truth, pred)
-        result["recluster_ari"] = adjusted_rand(truth, pred)
-        result["themes_recluster"] = len(drafts)
-    return result
 
 
 def near_duplicates(engine, rows, tag):
     rng = random.Random(7)
     groups = defaultdict(list)
-    for r in rows:
-        groups[r["group"]].append(r)
     order = []
-    seen = set()
     for r in rows:
-        if r["group"] not in seen:
-            seen.add(r["group"])
+        if r["group"] not in groups:
             order.append(r["group"])
+        groups[r["group"]].append(r)
     multi = [g for g in order if len(groups[g]) >= 2]
     singletons = [groups[g][0] for g in order if len(groups[g]) == 1]
     queries, corpus = [], []
@@ -172,130 +154,176 @@ def near_duplicates(engine, rows, tag):
     ctexts = [post_text(r["text"], "") for r in corpus]
     cvec = encode_cached(engine, ctexts, tag + "-corpus")
     index = ThemeIndex(engine, capacity=len(corpus) + 16)
-    for i, (text, vec) in enumerate(zip(ctexts, cvec, strict=True)):
-        index.add(i, vec, None, text)
+    for i, (text, blob) in enumerate(zip(ctexts, cvec, strict=True)):
+        index.add(i, blob, None, text)
     qtexts = [r["text"] for r in queries]
     qvec = encode_cached(engine, qtexts, tag + "-queries")
     hits, times = 0, []
-    for q, text, vec in zip(queries, qtexts, qvec, strict=True):
+    for q, text, blob in zip(queries, qtexts, qvec, strict=True):
         t0 = time.perf_counter()
-        top = index.similar(engine.decode(vec), text, k=5)
+        top = index.similar(engine.decode(blob), text, k=5)
         times.append(time.perf_counter() - t0)
-        if any(corpus[s.post_id]["group"] == q["group"] for s in top):
-            hits += 1
+        hits += any(corpus[s.post_id]["group"] == q["group"] for s in top)
     return {
-        "recall@5": hits / len(queries),
+        "recall@5": round(hits / len(queries), 4),
         "queries": len(queries),
         "corpus": len(corpus),
-        "similar_ms_p95": 1000 * float(np.percentile(times, 95)),
+        "similar_ms_p50": ms(times, 50),
+        "similar_ms_p95": ms(times, 95),
     }
 
 
-def tune(engine, rows, tag, thresholds):
-    """2-fold cross-validation over groups: pick on one half, score on the other."""
+def tune(engine, rows, vectors, folds: int = 3):
+    """Thresholds by cross-validation over groups: the groups are split into folds;
+    each threshold is scored on the other folds and the winner is scored on the held
+    out fold, which it never saw."""
     groups = sorted({r["group"] for r in rows})
-    rng = random.Random(11)
-    rng.shuffle(groups)
-    halves = [set(groups[::2]), set(groups[1::2])]
+    random.Random(11).shuffle(groups)
+    fold_of = {g: k % folds for k, g in enumerate(groups)}
+    online_grid = [0.20, 0.25, 0.30, 0.35, 0.40] if engine.dense else [0.15, 0.2, 0.25]
+    link_grid = [0.20, 0.22, 0.25, 0.28] if engine.dense else [0.08, 0.1, 0.12, 0.15]
     report = []
-    for fold in (0, 1):
-        train = [r for r in rows if r["group"] in halves[fold]]
-        test = [r for r in rows if r["group"] in halves[1 - fold]]
-        scores = {}
-        for t in thresholds:
-            eng = replace(engine, assign_threshold=t)
-            scores[t] = themes_protocol(eng, train, tag + f"-f{fold}a", False)[
-                "online_v"
-            ]
-        best = max(scores, key=scores.get)
-        eng = replace(engine, assign_threshold=best)
-        held = themes_protocol(eng, test, tag + f"-f{fold}b", False)["online_v"]
+    for k in range(folds):
+        train = [i for i, r in enumerate(rows) if fold_of[r["group"]] != k]
+        test = [i for i, r in enumerate(rows) if fold_of[r["group"]] == k]
+
+        def score(idx, assign=None, link=None):
+            sub = [rows[i] for i in idx]
+            vecs = [vectors[i] for i in idx]
+            eng = replace(engine, assign_threshold=assign or engine.assign_threshold)
+            truth = [r["group"] for r in sub]
+            if link is None:
+                labels, _ = online(eng, [post_text(r["text"], "") for r in sub], vecs)
+                return v_measure(truth, labels)
+            pred, _ = batch(eng, sub, vecs, [None] * len(sub), link)
+            return v_measure(truth, pred)
+
+        on = {t: round(score(train, assign=t), 4) for t in online_grid}
+        best_on = max(on, key=on.get)
+        ln = {t: round(score(train, link=t), 4) for t in link_grid}
+        best_ln = max(ln, key=ln.get)
         report.append(
-            {"fold": fold, "train_scores": scores, "chosen": best, "held_out_v": held}
+            {
+                "fold": k,
+                "online_train_V": on,
+                "online_chosen": best_on,
+                "online_held_out_V": round(score(test, assign=best_on), 4),
+                "recluster_train_V": ln,
+                "recluster_chosen": best_ln,
+                "recluster_held_out_V": round(score(test, link=best_ln), 4),
+            }
         )
+        print("  ", json.dumps(report[-1]), flush=True)
     return report
 
 
-def scale(engine, n: int):
+# -- scale ---------------------------------------------------------------------------
+def scale(engine, n: int, themes: int | None = None):
+    """Speed at ``n`` posts of synthetic text and vectors with theme structure."""
     rng = np.random.default_rng(3)
-    words = [f"w{i}" for i in range(5000)]
+    themes = themes or max(1, n // 20)
+    words = np.array([f"w{i}" for i in range(20000)])
+    centres = rng.standard_normal((themes, 384)).astype(np.float32)
+    topic_words = rng.integers(0, len(words), size=(themes, 6))
+
+    def sample(theme: int) -> tuple[bytes, str]:
+        vec = centres[theme] + 1.2 * rng.standard_normal(384).astype(np.float32)
+        vec /= np.linalg.norm(vec)
+        own = words[rng.choice(topic_words[theme], 3)]
+        text = " ".join([*own, *words[rng.integers(0, len(words), 5)]])
+        return vec.astype(np.float16).tobytes(), text
+
+    post_themes = rng.integers(0, themes, size=n)
+    data = [sample(int(t)) for t in post_themes]
     index = ThemeIndex(engine, capacity=n + 16)
     t0 = time.perf_counter()
-    for i in range(n):
-        vec = None
-        if engine.dense:
-            vec = rng.standard_normal(384).astype(np.float32)
-            vec /= np.linalg.norm(vec)
-        text = " ".join(rng.choice(words, 8))
-        index.add(i, vec, i // 5, text)
+    for i, (blob, text) in enumerate(data):
+        index.add(i, blob if engine.dense else b"", int(post_themes[i]), text)
     build_s = time.perf_counter() - t0
-    times = []
-    for _ in range(200):
-        vec = None
-        if engine.dense:
-            vec = rng.standard_normal(384).astype(np.float32)
-            vec /= np.linalg.norm(vec)
-        text = " ".join(rng.choice(words, 8))
+    assign_t, similar_t = [], []
+    for _ in range(300):
+        blob, text = sample(int(rng.integers(0, themes)))
+        vec = engine.decode(blob) if engine.dense else None
         t1 = time.perf_counter()
         index.assign(vec, text)
+        t2 = time.perf_counter()
         index.similar(vec, text, 5)
-        times.append(time.perf_counter() - t1)
+        t3 = time.perf_counter()
+        assign_t.append(t2 - t1)
+        similar_t.append(t3 - t2)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    posts = [
+        PostText(id=i, title=text, theme_id=int(post_themes[i]), pinned=i % 50 == 0)
+        for i, (_blob, text) in enumerate(data)
+    ]
+    blobs = [blob if engine.dense else b"" for blob, _text in data]
+    del index
+    t0 = time.perf_counter()
+    drafts = recluster(engine, posts, blobs)
+    recluster_s = time.perf_counter() - t0
+    truth = post_themes.tolist()
+    of = {pid: k for k, d in enumerate(drafts) for pid in d.post_ids}
+    pred = [of[i] for i in range(n)]
     return {
         "posts": n,
-        "build_s": build_s,
-        "assign+similar_ms_p50": 1000 * float(np.median(times)),
-        "assign+similar_ms_p95": 1000 * float(np.percentile(times, 95)),
+        "synthetic_themes": themes,
+        "index_build_s": round(build_s, 1),
+        "assign_ms_p50": ms(assign_t, 50),
+        "assign_ms_p95": ms(assign_t, 95),
+        "similar_ms_p50": ms(similar_t, 50),
+        "similar_ms_p95": ms(similar_t, 95),
+        "recluster_s": round(recluster_s, 1),
+        "recluster_themes": len(drafts),
+        "recluster_V_synthetic": round(v_measure(truth, pred), 3),
+        "peak_rss_mb_before_recluster": round(rss_before),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", choices=["hybrid", "lexical"], default="hybrid")
+    parser.add_argument("--engine", default="hybrid,lexical", help="comma-separated")
     parser.add_argument("--sets", default="banking77,atec,gitbugs")
     parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--tune", action="store_true")
-    parser.add_argument("--threshold", type=float, default=None)
-    parser.add_argument("--scale", type=int, default=0)
+    parser.add_argument("--tune", action="store_true", help="group CV on banking77")
+    parser.add_argument("--scale", type=int, default=0, help="synthetic posts")
+    parser.add_argument("--threshold", type=float, default=None, help="online")
+    parser.add_argument("--link", type=float, default=None, help="re-cluster")
     parser.add_argument("--dense-weight", type=float, default=None)
-    parser.add_argument("--merge", type=float, default=None)
     args = parser.parse_args()
-    engine = get_engine(args.engine)
-    if args.threshold is not None:
-        engine = replace(engine, assign_threshold=args.threshold)
-    if args.merge is not None:
-        engine = replace(engine, merge_threshold=args.merge)
-    if args.dense_weight is not None:
-        engine = replace(engine, dense_weight=args.dense_weight)
-    print(
-        f"engine={engine.name} dense_weight={engine.dense_weight} "
-        f"assign_threshold={engine.assign_threshold}"
-    )
-    if not DATA.exists():
+    if not DATA.exists() and args.sets:
         sys.exit(f"no data at {DATA}")
-    if args.scale:
-        print("scale", json.dumps(scale(engine, args.scale)))
-    for name in args.sets.split(","):
-        if not name:
-            continue
-        rows = load(name, args.limit)
-        tag = f"{engine.name}-{name}-{args.limit or 'all'}"
-        t0 = time.perf_counter()
-        if name == "banking77":
-            if args.tune:
-                base = HYBRID if engine.dense else LEXICAL
-                grid = (
-                    [0.78, 0.80, 0.82, 0.84, 0.86, 0.88]
-                    if engine.dense
-                    else [0.2, 0.25, 0.3, 0.35, 0.4, 0.45]
-                )
-                print(name, "tune", json.dumps(tune(base, rows, tag, grid)))
+    for name in args.engine.split(","):
+        engine = get_engine(name)
+        if engine.name != name:
+            print(f"engine {name} unavailable, measuring {engine.name}")
+        if args.threshold is not None:
+            engine = replace(engine, assign_threshold=args.threshold)
+        if args.link is not None:
+            engine = replace(engine, link_threshold=args.link)
+        if args.dense_weight is not None:
+            engine = replace(engine, dense_weight=args.dense_weight)
+        print(f"== {engine}", flush=True)
+        if args.scale:
+            print("scale", json.dumps(scale(engine, args.scale)), flush=True)
+        for set_name in filter(None, args.sets.split(",")):
+            rows = load(set_name, args.limit)
+            tag = f"hybrid-{set_name}-{args.limit or 'all'}"
+            t0 = time.perf_counter()
+            if set_name == "banking77":
+                texts = [post_text(r["text"], "") for r in rows]
+                vectors = encode_cached(engine, texts, tag)
+                if args.tune:
+                    print(set_name, "tune", flush=True)
+                    tune(engine, rows, vectors)
+                else:
+                    result = themes_protocol(engine, rows, vectors)
+                    print(set_name, json.dumps(result), flush=True)
             else:
-                print(name, json.dumps(themes_protocol(engine, rows, tag)))
-        else:
-            print(name, json.dumps(near_duplicates(engine, rows, tag)))
-        print(f"  ({time.perf_counter() - t0:.1f} s)")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS {peak:.0f} MB")
+                print(set_name, json.dumps(near_duplicates(engine, rows, tag)))
+            print(f"  ({time.perf_counter() - t0:.1f} s)", flush=True)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak RSS so far {peak:.0f} MB", flush=True)
 
 
 if __name__ == "__main__":

@@ -43,26 +43,33 @@ from feedback.clustering.types import PostText, ThemeDraft
 HASH_DIM = 2048
 BLOCK = 8000
 FINAL_LIMIT = 10000
+LARGE = 20000
 PRIOR_POSTS = 64
 
 
-def _bucket(term: str) -> tuple[int, float]:
+def hash_dim(n: int) -> int:
+    """Hash buckets for ``n`` posts: fewer for large corpora, to bound memory (the
+    feature matrix is n × (384 + buckets) floats)."""
+    return HASH_DIM if n <= LARGE else HASH_DIM // 4
+
+
+def _bucket(term: str, dim: int) -> tuple[int, float]:
     h = zlib.crc32(term.encode("utf-8"))
-    return h % HASH_DIM, (1.0 if (h >> 24) & 1 else -1.0)
+    return h % dim, (1.0 if (h >> 24) & 1 else -1.0)
 
 
-def lexical_matrix(terms: Sequence[Counter[str]]) -> np.ndarray:
+def lexical_matrix(terms: Sequence[Counter[str]], dim: int = HASH_DIM) -> np.ndarray:
     """Unit TF-IDF rows (sublinear tf, smoothed idf) hashed into ``HASH_DIM``."""
     df: Counter[str] = Counter()
     for counts in terms:
         df.update(counts.keys())
     n = len(terms)
-    out = np.zeros((n, HASH_DIM), dtype=np.float32)
+    out = np.zeros((n, dim), dtype=np.float32)
     for row, counts in enumerate(terms):
         for term, count in counts.items():
             if df[term] > 0.5 * n and n > 20:
                 continue  # in most posts: says nothing about any one theme
-            col, sign = _bucket(term)
+            col, sign = _bucket(term, dim)
             idf = math.log((n + 1) / (df[term] + 1)) + 1.0
             out[row, col] += sign * (1.0 + math.log(count)) * idf
     norms = np.linalg.norm(out, axis=1, keepdims=True)
@@ -97,7 +104,7 @@ def features(
     engine: Engine, terms: Sequence[Counter[str]], vectors: Sequence[bytes | None]
 ) -> np.ndarray:
     """One row per post whose dot products are hybrid similarities."""
-    lexical = lexical_matrix(terms)
+    lexical = lexical_matrix(terms, hash_dim(len(terms)))
     if not engine.dense:
         return lexical
     w = engine.dense_weight
@@ -195,8 +202,26 @@ def _coarse_blocks(
     return [b for b in blocks if len(b)]
 
 
+def _sums(x: np.ndarray, label: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Sum of the rows of ``x`` whose label is ``ids[k]``, for each k."""
+    slot = np.full(int(label.max()) + 1, -1, dtype=np.int64)
+    slot[ids] = np.arange(len(ids))
+    rows = np.nonzero(slot[label] >= 0)[0]
+    order = rows[np.argsort(slot[label[rows]], kind="stable")]
+    keys = slot[label[order]]
+    starts = np.r_[0, np.nonzero(np.diff(keys))[0] + 1]
+    out = np.zeros((len(ids), x.shape[1]), dtype=np.float32)
+    if len(order):
+        out[keys[starts]] = np.add.reduceat(x[order], starts, axis=0)
+    return out
+
+
 def cluster(
-    x: np.ndarray, anchors: Sequence[int | None], threshold: float, seed: int = 7
+    x: np.ndarray,
+    anchors: Sequence[int | None],
+    threshold: float,
+    coarse_columns: int | None = None,
+    seed: int = 7,
 ) -> np.ndarray:
     """Cluster the rows of ``x``; ``anchors[i]`` is the pinned theme of row i.
 
@@ -220,30 +245,35 @@ def cluster(
                 anchor_list.append(theme)
                 next_id += 1
             initial[row] = anchor_of[theme]
-    sums = np.zeros((next_id, x.shape[1]), dtype=np.float32)
-    np.add.at(sums, initial, x)
     counts = np.bincount(initial, minlength=next_id).astype(np.float64)
     anchor = np.asarray(anchor_list, dtype=np.int64)
     root = np.arange(next_id)
-    rng = np.random.default_rng(seed)
-    live = np.arange(next_id)
     if next_id > BLOCK:
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        units = sums / np.maximum(norms, 1e-9)
-        for rows in _coarse_blocks(units, BLOCK // 2, rng):
-            parent = _average_linkage(sums[rows], counts[rows], anchor[rows], threshold)
-            root[rows] = rows[parent]
-        live = np.unique(root)
+        rng = np.random.default_rng(seed)
+        # Blocks may be formed on the first ``coarse_columns`` alone (the dense
+        # part): cheaper, and the semantic neighbourhood is what matters.
+        coarse = x[:, :coarse_columns] if coarse_columns else x
+        units = _sums(coarse, initial, np.arange(next_id))
+        units /= np.maximum(np.linalg.norm(units, axis=1, keepdims=True), 1e-9)
+        blocks = _coarse_blocks(units, BLOCK // 2, rng)
+        del units
+        for ids in blocks:
+            parent = _average_linkage(
+                _sums(x, initial, ids), counts[ids], anchor[ids], threshold
+            )
+            root[ids] = ids[parent]
         moved = np.nonzero(root != np.arange(next_id))[0]
-        np.add.at(sums, root[moved], sums[moved])
         np.add.at(counts, root[moved], counts[moved])
         pinned = moved[anchor[moved] >= 0]
         anchor[root[pinned]] = anchor[pinned]
+    live = np.unique(root)
     if len(live) <= FINAL_LIMIT:
-        parent = _average_linkage(sums[live], counts[live], anchor[live], threshold)
-        final = live[parent]
-        mapping = dict(zip(live.tolist(), final.tolist(), strict=True))
-        root = np.fromiter((mapping[r] for r in root), dtype=np.int64, count=next_id)
+        parent = _average_linkage(
+            _sums(x, root[initial], live), counts[live], anchor[live], threshold
+        )
+        final = np.arange(next_id)
+        final[live] = live[parent]
+        root = final[root]
     return root[initial]
 
 
@@ -265,7 +295,7 @@ def recluster_posts(
     x = features(engine, terms, vectors)
     anchors = [p.theme_id if p.pinned else None for p in posts]
     limit = engine.link_threshold if threshold is None else threshold
-    labels = cluster(x, anchors, limit)
+    labels = cluster(x, anchors, limit, DIM if engine.dense else None)
     members: dict[int, list[int]] = {}
     for row, lab in enumerate(labels.tolist()):
         members.setdefault(lab, []).append(row)

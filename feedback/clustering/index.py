@@ -72,6 +72,9 @@ class ThemeIndex:
             np.zeros((64, DIM), dtype=np.float32) if engine.dense else None
         )
         self.theme_lex: list[Counter] = []
+        # Σ weight² of each theme's lexical sum, kept current so that scoring a theme
+        # does not walk its whole vocabulary.
+        self.theme_lex_sq: list[float] = []
 
     # -- maintenance -----------------------------------------------------------------
     def _grow(self) -> None:
@@ -157,6 +160,7 @@ class ThemeIndex:
             self.theme_keys.append(theme)
             self.theme_n.append(0)
             self.theme_lex.append(Counter())
+            self.theme_lex_sq.append(0.0)
             if self.theme_sum is not None and slot == len(self.theme_sum):
                 grown = np.zeros((slot * 2, DIM), dtype=np.float32)
                 grown[:slot] = self.theme_sum
@@ -172,8 +176,12 @@ class ThemeIndex:
         slot = self._theme_slot(int(theme))
         self.theme_n[slot] += sign
         lex = self.theme_lex[slot]
+        sq = self.theme_lex_sq[slot]
         for term, weight in self.terms[row].items():
-            lex[term] += sign * weight
+            old = lex[term]
+            lex[term] = new = old + sign * weight
+            sq += new * new - old * old
+        self.theme_lex_sq[slot] = max(sq, 0.0)
         if self.theme_sum is not None:
             self.theme_sum[slot] += sign * self.dense[row]
             norm = float(np.linalg.norm(self.theme_sum[slot]))
@@ -250,7 +258,7 @@ class ThemeIndex:
 
     def _theme_lexical(self, slot: int, query: dict[str, float]) -> float:
         lex = self.theme_lex[slot]
-        norm = math.sqrt(sum(v * v for v in lex.values() if v > 0)) or 1.0
+        norm = math.sqrt(self.theme_lex_sq[slot]) or 1.0
         return sum(w * lex.get(t, 0.0) for t, w in query.items()) / norm
 
     def assign(self, vector, text: str) -> Assignment:
@@ -261,16 +269,20 @@ class ThemeIndex:
         members' TF-IDF vectors, computed for the best dense candidates, or (lexical
         engine) for the themes of the posts sharing the query's terms.
         """
-        live = [i for i, n in enumerate(self.theme_n) if n > 0]
-        if not live:
+        counts = np.asarray(self.theme_n)
+        if not (counts > 0).any():
             return Assignment(None, 0.0)
         w = self.engine.dense_weight
         query = self.query_weights(text)
-        slots = np.asarray(live, dtype=np.int64)
         if self.theme_unit is not None and vector is not None:
-            dense = self.theme_unit[slots] @ self.engine.center(vector, self.mean)
-            order = np.argsort(-dense)[:CANDIDATES]
-            candidates = [(int(slots[i]), float(dense[i])) for i in order]
+            # Over the contiguous block of all theme slots; empty themes masked.
+            centred = self.engine.center(vector, self.mean)
+            dense = self.theme_unit[: len(counts)] @ centred
+            dense[counts <= 0] = -np.inf
+            order = self._top(dense, CANDIDATES)
+            candidates = [
+                (int(i), float(dense[i])) for i in order if np.isfinite(dense[i])
+            ]
         else:
             post_scores = self.scores(None, text)
             top = self._top(post_scores, CANDIDATES * 3)
