@@ -277,6 +277,12 @@ def cluster(
     return root[initial]
 
 
+def _clustering_terms(text: str) -> Counter[str]:
+    """``lexical_terms`` without the 4-grams inside Latin words: they help to find
+    a duplicate (gitbugs recall) but blur themes (banking77 V 0.818 → 0.808)."""
+    return Counter({t: c for t, c in lexical_terms(text).items() if t[0] != "@"})
+
+
 def recluster_posts(
     engine: Engine,
     posts: Sequence[PostText],
@@ -291,7 +297,7 @@ def recluster_posts(
     """
     if not posts:
         return []
-    terms = [lexical_terms(post_text(p.title, p.body)) for p in posts]
+    terms = [_clustering_terms(post_text(p.title, p.body)) for p in posts]
     x = features(engine, terms, vectors)
     anchors = [p.theme_id if p.pinned else None for p in posts]
     limit = engine.link_threshold if threshold is None else threshold
@@ -319,6 +325,6 @@ def group_terms(terms: Sequence[Counter[str]], k: int = 6) -> list[str]:
     """Words most posts of a group share (document frequency within the group)."""
     df: Counter[str] = Counter()
     for counts in terms:
-        df.update(t for t in counts if not t.startswith("#") and len(t) > 1)
+        df.update(t for t in counts if t[0] not in "#@" and len(t) > 1)
     need = max(1, len(terms) // 2) if len(terms) > 1 else 1
     return [t for t, n in df.most_common(k * 3) if n >= need][:k]

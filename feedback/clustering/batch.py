@@ -146,9 +146,7 @@ def top_terms(texts: list[str], k: int = 6) -> list[str]:
     """Terms that most of the texts share (document frequency within the group)."""
     df: Counter = Counter()
     for text in texts:
-        df.update(
-            {t for t in lexical_terms(text) if not t.startswith("#") and len(t) > 1}
-        )
+        df.update({t for t in lexical_terms(text) if t[0] not in "#@" and len(t) > 1})
     need = max(1, len(texts) // 2) if len(texts) > 1 else 1
     return [t for t, n in df.most_common(k * 3) if n >= need][:k]
 
