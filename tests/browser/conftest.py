@@ -38,7 +38,10 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the test's own ORM
     # calls (fixtures, assertions) are still synchronous, so allow them.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Two cores run the server, the browser and the encoder: allow for slow moments.
+    expect.set_options(timeout=15_000)
 
     profile = tempfile.mkdtemp(prefix="fanloop-chromium-")
     with sync_playwright() as p:
