@@ -180,27 +180,32 @@ def tune(engine, rows, vectors, folds: int = 3):
     groups = sorted({r["group"] for r in rows})
     random.Random(11).shuffle(groups)
     fold_of = {g: k % folds for k, g in enumerate(groups)}
-    online_grid = [0.20, 0.25, 0.30, 0.35, 0.40]
-    link_grid = [0.20, 0.22, 0.25, 0.28] if engine.dense else [0.08, 0.1, 0.12, 0.15]
+    if engine.dense:
+        online_grid = [0.25, 0.30, 0.35]
+        link_grid = [0.20, 0.22, 0.25, 0.28]
+    else:
+        online_grid = [0.02, 0.05, 0.08, 0.12]
+        link_grid = [0.08, 0.12, 0.16]
     report = []
     for k in range(folds):
         train = [i for i, r in enumerate(rows) if fold_of[r["group"]] != k]
         test = [i for i, r in enumerate(rows) if fold_of[r["group"]] == k]
 
         def score(idx, assign=None, link=None):
+            """V online at ``assign``, or after re-clustering those online themes."""
             sub = [rows[i] for i in idx]
             vecs = [vectors[i] for i in idx]
             eng = replace(engine, assign_threshold=assign or engine.assign_threshold)
             truth = [r["group"] for r in sub]
+            labels, _ = online(eng, [post_text(r["text"], "") for r in sub], vecs)
             if link is None:
-                labels, _ = online(eng, [post_text(r["text"], "") for r in sub], vecs)
                 return v_measure(truth, labels)
-            pred, _ = batch(eng, sub, vecs, [None] * len(sub), link)
+            pred, _ = batch(eng, sub, vecs, labels, link)
             return v_measure(truth, pred)
 
         on = {t: round(score(train, assign=t), 4) for t in online_grid}
         best_on = max(on, key=on.get)
-        ln = {t: round(score(train, link=t), 4) for t in link_grid}
+        ln = {t: round(score(train, best_on, link=t), 4) for t in link_grid}
         best_ln = max(ln, key=ln.get)
         report.append(
             {
@@ -210,7 +215,7 @@ def tune(engine, rows, vectors, folds: int = 3):
                 "online_held_out_V": round(score(test, assign=best_on), 4),
                 "recluster_train_V": ln,
                 "recluster_chosen": best_ln,
-                "recluster_held_out_V": round(score(test, link=best_ln), 4),
+                "recluster_held_out_V": round(score(test, best_on, best_ln), 4),
             }
         )
         print("  ", json.dumps(report[-1]), flush=True)
@@ -286,6 +291,7 @@ def main() -> None:
     parser.add_argument("--sets", default="banking77,atec,gitbugs")
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--tune", action="store_true", help="group CV on banking77")
+    parser.add_argument("--folds", type=int, default=3, help="with --tune")
     parser.add_argument("--scale", type=int, default=0, help="synthetic posts")
     parser.add_argument("--threshold", type=float, default=None, help="online")
     parser.add_argument("--link", type=float, default=None, help="re-cluster")
@@ -315,7 +321,7 @@ def main() -> None:
                 vectors = encode_cached(engine, texts, tag)
                 if args.tune:
                     print(set_name, "tune", flush=True)
-                    tune(engine, rows, vectors)
+                    tune(engine, rows, vectors, args.folds)
                 else:
                     result = themes_protocol(engine, rows, vectors)
                     print(set_name, json.dumps(result), flush=True)

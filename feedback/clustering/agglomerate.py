@@ -222,6 +222,7 @@ def cluster(
     threshold: float,
     coarse_columns: int | None = None,
     seed: int = 7,
+    groups: Sequence[int | None] | None = None,
 ) -> np.ndarray:
     """Cluster the rows of ``x``; ``anchors[i]`` is the pinned theme of row i.
 
@@ -229,22 +230,22 @@ def cluster(
     theme share a number).
     """
     n = len(x)
-    # Initial clusters: one per pinned theme, one per other post.
+    # Initial clusters: one per pinned theme, one per given group, one per other post.
     initial = np.empty(n, dtype=np.int64)
-    anchor_of: dict[int, int] = {}
+    slot_of: dict[tuple[int, int], int] = {}
     anchor_list: list[int] = []
-    next_id = 0
     for row, theme in enumerate(anchors):
-        if theme is None:
-            initial[row] = next_id
-            anchor_list.append(-1)
-            next_id += 1
+        if theme is not None:
+            key = (0, theme)
+        elif groups is not None and groups[row] is not None:
+            key = (1, groups[row])
         else:
-            if theme not in anchor_of:
-                anchor_of[theme] = next_id
-                anchor_list.append(theme)
-                next_id += 1
-            initial[row] = anchor_of[theme]
+            key = (2, row)
+        if key not in slot_of:
+            slot_of[key] = len(anchor_list)
+            anchor_list.append(theme if theme is not None else -1)
+        initial[row] = slot_of[key]
+    next_id = len(anchor_list)
     counts = np.bincount(initial, minlength=next_id).astype(np.float64)
     anchor = np.asarray(anchor_list, dtype=np.int64)
     root = np.arange(next_id)
@@ -301,7 +302,8 @@ def recluster_posts(
     x = features(engine, terms, vectors)
     anchors = [p.theme_id if p.pinned else None for p in posts]
     limit = engine.link_threshold if threshold is None else threshold
-    labels = cluster(x, anchors, limit, DIM if engine.dense else None)
+    groups = [p.theme_id for p in posts] if engine.recluster_from_themes else None
+    labels = cluster(x, anchors, limit, DIM if engine.dense else None, groups=groups)
     members: dict[int, list[int]] = {}
     for row, lab in enumerate(labels.tolist()):
         members.setdefault(lab, []).append(row)
