@@ -19,4 +19,5 @@ urlpatterns = [
     path("u/<str:username>/", fans.ProfileView.as_view(), name="profile"),
     path("settings/", fans.SettingsView.as_view(), name="settings"),
     path("notifications/", fans.NotificationsView.as_view(), name="notifications"),
+    path("language/", fans.language_switch, name="language"),
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.models import Board, Fan, Reply, ReplyLike, Thread, ThreadLike
+from community.pagecache import board_touch
 from community.services.notifications import notify
 from community.text import render_markdown
 
@@ -53,6 +54,7 @@ def thread_create(
         thread_count=F("thread_count") + 1, last_activity_at=now
     )
     Fan.objects.filter(pk=author.pk).update(thread_count=F("thread_count") + 1)
+    board_touch(board.pk)
     return thread
 
 
@@ -79,6 +81,7 @@ def reply_create(*, author: Fan, thread: Thread, body: str) -> Reply:
         reply_count=F("reply_count") + 1, last_activity_at=now
     )
     Fan.objects.filter(pk=author.pk).update(reply_count=F("reply_count") + 1)
+    board_touch(thread.board_id)
     if thread.author_id != author.pk:
         notify(
             recipients=[thread.author_id],
@@ -123,6 +126,7 @@ def _toggle(model, lookup: dict, counter_model, counter_pk: int) -> tuple[bool, 
 def thread_like_toggle(*, fan: Fan, thread: Thread) -> tuple[bool, int]:
     if thread.is_hidden:
         raise PermissionDenied(_("This thread is hidden."))
+    board_touch(thread.board_id)
     return _toggle(ThreadLike, {"fan": fan, "thread": thread}, Thread, thread.pk)
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.models import Fan, Flag, Reply, Thread
+from community.pagecache import board_touch
 
 THREAD_ACTIONS = {
     "pin": ("is_pinned", True),
@@ -32,6 +33,7 @@ def thread_moderate(*, thread: Thread, action: str, by: Fan) -> Thread:
     field, value = THREAD_ACTIONS[action]
     setattr(thread, field, value)
     thread.save(update_fields=[field])
+    board_touch(thread.board_id)
     if field == "is_hidden":
         _close_flags(Flag.objects.filter(thread=thread), by=by, hidden=value)
     return thread

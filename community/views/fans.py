@@ -1,9 +1,11 @@
 """Profile, settings, tokens and notifications of a fan."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -78,3 +80,30 @@ class NotificationsView(View):
     def post(self, request):
         notifications.notifications_mark_read(fan=request.user)
         return redirect("community:notifications")
+
+
+def language_switch(request):
+    """Switch the interface language with a plain GET link or form.
+
+    Unlike Django's ``set_language`` it needs no CSRF token, so anonymous pages carry
+    no per-visitor token and can be cached whole. Changing one's own language is not a
+    state change worth forging.
+    """
+    code = request.GET.get("language", "")
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+        if request.user.is_authenticated and request.user.locale != code:
+            fans.profile_update(fan=request.user, locale=code)
+    return response

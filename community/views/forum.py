@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from community import selectors
 from community.forms import FlagForm, ReplyForm, ThreadForm
 from community.models import Flag, Reply, Thread
+from community.pagecache import cached_page
 from community.ratelimits import RATE_MESSAGE, write_limited
 from community.services import forum, moderation
 from community.views.common import done
@@ -27,6 +28,9 @@ class HomeView(View):
 class BoardView(View):
     def get(self, request, slug):
         board = selectors.board_get(slug=slug)
+        return cached_page(request, board.pk, lambda: self.render_board(request, board))
+
+    def render_board(self, request, board):
         sort = request.GET.get("sort", "activity")
         if sort not in selectors.BOARD_SORTS:
             sort = "activity"

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from community.models import Fan
+from community.pagecache import board_touch
 from feedback.models import PainPoint, Theme, Vote
 from feedback.services.counters import theme_recount
 from feedback.services.realtime import publish_counts
@@ -34,6 +35,7 @@ def vote_cast(*, fan: Fan, post: PainPoint) -> bool:
         except IntegrityError:
             return False
         PainPoint.objects.filter(pk=post.pk).update(vote_count=F("vote_count") + 1)
+        board_touch(post.thread.board_id)
         if post.theme_id:
             theme_recount(theme_id=post.theme_id)
         transaction.on_commit(lambda: publish_counts(post_id=post.pk))
@@ -47,6 +49,7 @@ def vote_retract(*, fan: Fan, post: PainPoint) -> bool:
         if not deleted:
             return False
         PainPoint.objects.filter(pk=post.pk).update(vote_count=F("vote_count") - 1)
+        board_touch(post.thread.board_id)
         if post.theme_id:
             theme_recount(theme_id=post.theme_id)
         transaction.on_commit(lambda: publish_counts(post_id=post.pk))

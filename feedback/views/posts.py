@@ -23,10 +23,9 @@ from feedback.services import posts, votes
 
 
 class BoardView(forum.BoardView):
-    def get(self, request, slug):
-        board = community_selectors.board_get(slug=slug)
+    def render_board(self, request, board):
         if not board.is_feedback:
-            return super().get(request, slug)
+            return super().render_board(request, board)
         sort = request.GET.get("sort", "activity")
         if sort not in community_selectors.BOARD_SORTS:
             sort = "activity"

@@ -237,10 +237,34 @@ def test_signup_login_logout_and_password_reset(client, mailoutbox):
     assert "password" in mailoutbox[0].body.lower()
 
 
-def test_language_switch_translates_ui(client, board):
-    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+def test_language_switch_translates_ui(client, fan, board):
+    response = client.get("/language/", {"language": "zh-hans", "next": "/b/camera/"})
+    assert response["Location"] == "/b/camera/"
     body = client.get("/").content.decode()
     assert 'lang="zh-hans"' in body
+    assert "版块" in body or "版塊" in body or "Boards" not in body
+    client.force_login(fan)
+    client.get("/language/", {"language": "zh-hant", "next": "https://evil.example/"})
+    fan.refresh_from_db()
+    assert fan.locale == "zh-hant"
+
+
+def test_anonymous_board_page_is_cached_until_the_board_changes(
+    client,
+    fan,
+    board,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    thread = make_thread(board=board, title="First post here")
+    assert "First post here" in client.get("/b/camera/").content.decode()
+    with django_assert_max_num_queries(1):  # the board lookup; the page is cached
+        response = client.get("/b/camera/")
+    assert "csrftoken" not in response.cookies
+    with django_capture_on_commit_callbacks(execute=True):
+        make_reply(thread=thread, body="A reply")
+        make_thread(board=board, title="Second post here")
+    assert "Second post here" in client.get("/b/camera/").content.decode()
 
 
 def test_every_page_renders_for_every_role(client, fan, moderator, pm, editor, board):
