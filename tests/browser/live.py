@@ -3,12 +3,25 @@ WebSockets; Playwright drives Debian's Chromium against it."""
 
 import pytest
 from channels.testing import ChannelsLiveServerTestCase
+from daphne.testing import DaphneProcess
 
 from tests.factories.community import PASSWORD
 
 
+class FreshLayersDaphne(DaphneProcess):
+    """The server is a forked process: drop channel layers (and their Redis
+    connections) inherited from the test process, or group messages get lost."""
+
+    def run(self):
+        from channels.layers import channel_layers
+
+        channel_layers.backends.clear()
+        super().run()
+
+
 class BrowserLiveTestCase(ChannelsLiveServerTestCase):
     serve_static = True
+    ProtocolServerProcess = FreshLayersDaphne
 
     @pytest.fixture(autouse=True)
     def _browser(self, browser):
