@@ -6,8 +6,16 @@ from tests.factories.community import FanFactory
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters live in the cache; every test starts with none."""
-    cache.clear()
+    """Rate-limit counters live in the cache; every test starts with none.
+
+    With Redis only the cache's own keys go (``delete_pattern`` applies the key
+    prefix): ``clear()`` would flush the whole database, channel-layer groups of a
+    live server running in a parallel worker included.
+    """
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
     yield
 
 
