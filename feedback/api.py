@@ -190,30 +190,21 @@ def post_get(request, post_id: int):
     return PostOut.from_post(selectors.painpoint_get(pk=post_id, viewer=request.user))
 
 
+def _vote(request, post_id: int, service) -> dict:
+    post = selectors.painpoint_get(pk=post_id, viewer=request.auth)
+    service(fan=request.auth, post=post)
+    counts = votes.counts_for(post.pk)
+    return {"voted": service is votes.vote_cast, **counts}
+
+
 @router.put("/posts/{post_id}/vote", response=VoteOut, auth=auth_methods())
 def vote_put(request, post_id: int):
-    post = selectors.painpoint_get(pk=post_id, viewer=request.auth)
-    votes.vote_cast(fan=request.auth, post=post)
-    counts = votes.counts_for(post.pk)
-    return {
-        "post": post.pk,
-        "voted": True,
-        "votes": counts["votes"],
-        "theme": counts["theme"],
-    }
+    return _vote(request, post_id, votes.vote_cast)
 
 
 @router.delete("/posts/{post_id}/vote", response=VoteOut, auth=auth_methods())
 def vote_delete(request, post_id: int):
-    post = selectors.painpoint_get(pk=post_id, viewer=request.auth)
-    votes.vote_retract(fan=request.auth, post=post)
-    counts = votes.counts_for(post.pk)
-    return {
-        "post": post.pk,
-        "voted": False,
-        "votes": counts["votes"],
-        "theme": counts["theme"],
-    }
+    return _vote(request, post_id, votes.vote_retract)
 
 
 @router.get("/similar", response=list[SimilarOut], url_name="similar")

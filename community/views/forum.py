@@ -54,15 +54,29 @@ class BoardView(View):
 
 @method_decorator(login_required, name="dispatch")
 class ThreadCreateView(View):
+    """New thread form; subclasses swap the form, template and service per board."""
+
+    def form_for(self, board, data=None, files=None, initial=None):
+        return ThreadForm(data, initial=initial)
+
+    def template_for(self, board) -> str:
+        return "community/thread_new.html"
+
+    def create(self, request, board, data):
+        """Write the thread; returns what to redirect to."""
+        return forum.thread_create(author=request.user, board=board, **data)
+
+    def initial_for(self, request, board) -> dict:
+        return {}
+
     def get(self, request, slug):
         board = selectors.board_get(slug=slug)
-        return render(
-            request, "community/thread_new.html", {"board": board, "form": ThreadForm()}
-        )
+        form = self.form_for(board, initial=self.initial_for(request, board))
+        return render(request, self.template_for(board), {"board": board, "form": form})
 
     def post(self, request, slug):
         board = selectors.board_get(slug=slug)
-        form = ThreadForm(request.POST)
+        form = self.form_for(board, request.POST, request.FILES)
         limited = False
         if form.is_valid():
             limited = write_limited(request, group="post", setting="FANLOOP_RATE_POST")
@@ -70,19 +84,14 @@ class ThreadCreateView(View):
                 form.add_error(None, RATE_MESSAGE)
             else:
                 try:
-                    thread = forum.thread_create(
-                        author=request.user, board=board, **form.cleaned_data
-                    )
+                    return redirect(self.create(request, board, form.cleaned_data))
                 except ValidationError as exc:
                     form.add_error(None, exc)
-                else:
-                    return redirect(thread)
-        status = 429 if limited else 400
         return render(
             request,
-            "community/thread_new.html",
+            self.template_for(board),
             {"board": board, "form": form},
-            status=status,
+            status=429 if limited else 400,
         )
 
 

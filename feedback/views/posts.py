@@ -6,14 +6,12 @@ over to the community view unchanged.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.shortcuts import redirect, render
-from django.utils.decorators import method_decorator
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from community import selectors as community_selectors
-from community.ratelimits import RATE_MESSAGE, write_limited
+from community.ratelimits import write_limited
 from community.views import forum
 from community.views.common import done
 from feedback import selectors
@@ -54,50 +52,27 @@ class BoardView(forum.BoardView):
         return render(request, "feedback/board.html", context)
 
 
-@method_decorator(login_required, name="dispatch")
 class PainPointCreateView(forum.ThreadCreateView):
-    template_name = "feedback/post_new.html"
+    """In feedback boards a new thread is a pain point with structured fields."""
 
-    def get(self, request, slug):
-        board = community_selectors.board_get(slug=slug)
+    def form_for(self, board, data=None, files=None, initial=None):
         if not board.is_feedback:
-            return super().get(request, slug)
-        initial = {
-            "device_model": request.user.device_list[:1]
-            and request.user.device_list[0]
-            or ""
-        }
-        return render(
-            request,
-            self.template_name,
-            {"board": board, "form": PainPointForm(initial=initial)},
-        )
+            return super().form_for(board, data, files, initial)
+        return PainPointForm(data, files, initial=initial)
 
-    def post(self, request, slug):
-        board = community_selectors.board_get(slug=slug)
+    def template_for(self, board) -> str:
         if not board.is_feedback:
-            return super().post(request, slug)
-        form = PainPointForm(request.POST, request.FILES)
-        limited = False
-        if form.is_valid():
-            limited = write_limited(request, group="post", setting="FANLOOP_RATE_POST")
-            if limited:
-                form.add_error(None, RATE_MESSAGE)
-            else:
-                try:
-                    post = posts.painpoint_create(
-                        author=request.user, board=board, **form.cleaned_data
-                    )
-                except ValidationError as exc:
-                    form.add_error(None, exc)
-                else:
-                    return redirect(post.thread)
-        return render(
-            request,
-            self.template_name,
-            {"board": board, "form": form},
-            status=429 if limited else 400,
-        )
+            return super().template_for(board)
+        return "feedback/post_new.html"
+
+    def initial_for(self, request, board) -> dict:
+        devices = request.user.device_list
+        return {"device_model": devices[0]} if devices else {}
+
+    def create(self, request, board, data):
+        if not board.is_feedback:
+            return super().create(request, board, data)
+        return posts.painpoint_create(author=request.user, board=board, **data).thread
 
 
 class ThreadView(forum.ThreadView):

@@ -30,16 +30,12 @@ def run_async(coroutine_function):
     return outcome.get("value")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_vote_pushes_new_counts_to_theme_watchers():
-    post = make_post(title="Camera crashes in night mode")
-    fan = FanFactory()
+def counts_after_vote(path: str, post, fan) -> dict:
+    """Open a socket on ``path``, cast a vote, return the first message pushed."""
 
     async def scenario():
         communicator = WebsocketCommunicator(
-            application,
-            f"/ws/themes/{post.theme_id}/",
-            headers=[(b"origin", b"http://localhost")],
+            application, path, headers=[(b"origin", b"http://localhost")]
         )
         connected, _ = await communicator.connect()
         assert connected
@@ -48,7 +44,13 @@ def test_a_vote_pushes_new_counts_to_theme_watchers():
         await communicator.disconnect()
         return message
 
-    message = run_async(scenario)
+    return run_async(scenario)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_pushes_new_counts_to_theme_watchers():
+    post = make_post(title="Camera crashes in night mode")
+    message = counts_after_vote(f"/ws/themes/{post.theme_id}/", post, FanFactory())
     assert message["theme"]["id"] == post.theme_id
     assert message["theme"]["vote_count"] == 1
     assert message["theme"]["fan_count"] == 2
@@ -57,20 +59,5 @@ def test_a_vote_pushes_new_counts_to_theme_watchers():
 @pytest.mark.django_db(transaction=True)
 def test_a_post_page_socket_receives_its_own_counts():
     post = make_post(title="Battery drains overnight")
-    fan = FanFactory()
-
-    async def scenario():
-        communicator = WebsocketCommunicator(
-            application,
-            f"/ws/posts/{post.pk}/",
-            headers=[(b"origin", b"http://localhost")],
-        )
-        connected, _ = await communicator.connect()
-        assert connected
-        await database_sync_to_async(votes.vote_cast)(fan=fan, post=post)
-        message = await communicator.receive_json_from(timeout=5)
-        await communicator.disconnect()
-        return message
-
-    message = run_async(scenario)
+    message = counts_after_vote(f"/ws/posts/{post.pk}/", post, FanFactory())
     assert message["post"] == post.pk and message["votes"] == 1
