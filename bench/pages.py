@@ -149,13 +149,21 @@ def production(env: dict) -> dict:
     }
 
 
-def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
-    uvicorn = Path(PY).with_name("uvicorn")
-    cmd = [
-        str(uvicorn), "fanloop.asgi:application", "--host", "127.0.0.1",
-        "--port", str(port), "--workers", str(workers), "--no-access-log",
-        "--log-level", "warning",
-    ]  # fmt: skip
+def start_server(env: dict, port: int, workers: int, server: str) -> subprocess.Popen:
+    if server == "gunicorn":
+        # HTTP through WSGI (gunicorn, threads per worker); in production daphne
+        # serves only /ws/ beside it (README, "Deployment").
+        cmd = [
+            str(Path(PY).with_name("gunicorn")), "fanloop.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+            "--threads", "4", "--log-level", "warning",
+        ]  # fmt: skip
+    else:
+        cmd = [
+            str(Path(PY).with_name("uvicorn")), "fanloop.asgi:application",
+            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+            "--no-access-log", "--log-level", "warning",
+        ]  # fmt: skip
     log = open(OUT / "server.log", "w")  # noqa: SIM115 (closed with the process)
     return subprocess.Popen(
         cmd, cwd=ROOT, env=production(env), stdout=log, stderr=subprocess.STDOUT,
@@ -227,12 +235,13 @@ def main() -> None:
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--duration", type=int, default=10, help="Seconds per page.")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--server", choices=["gunicorn", "uvicorn"], default="gunicorn")
     args = parser.parse_args()
 
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
-    if not Path(PY).with_name("uvicorn").exists():
-        raise SystemExit("uvicorn is not installed: .venv/bin/pip install uvicorn")
+    if not Path(PY).with_name(args.server).exists():
+        raise SystemExit(f"{args.server} is not installed: make install")
 
     env = database_env(args.db)
     found = prepare(env, args.threads, args.replies)
@@ -243,7 +252,7 @@ def main() -> None:
         ("thread", f"/t/{found['thread']}/", f"{found['thread_replies']} replies"),
         ("profile", f"/u/{found['fan']}/", f"{found['fan_posts']} posts"),
     ]
-    proc = start_server(env, port, args.workers)
+    proc = start_server(env, port, args.workers, args.server)
     rows = []
     try:
         wait_ready(base + pages[0][1], proc)
@@ -259,7 +268,7 @@ def main() -> None:
     print()
     print(
         f"{args.db}, {found['threads']} threads / {found['replies']} replies, "
-        f"uvicorn × {args.workers} workers, wrk -t{args.wrk_threads} "
+        f"{args.server} × {args.workers} workers, wrk -t{args.wrk_threads} "
         f"-c{args.connections} -d{args.duration}s, {os.cpu_count()} CPUs"
     )
     header = f"{'page':<8} {'path':<22} {'size':<14} {'req/s':>8} {'p50 ms':>8}"
