@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Max, Sum
+from django.db import connection
+from django.db.models import Avg, Count, Max, Q, Sum
 
 from community.models import Thread
 from feedback.models import PainPoint, Theme, Vote
-from feedback.scoring import score_theme
+from feedback.scoring import ThemeStats, compute_score
 
 
 def theme_fan_ids(*, theme_id: int):
@@ -27,21 +28,37 @@ def theme_fan_ids(*, theme_id: int):
 
 
 def theme_recount(*, theme_id: int) -> None:
-    posts = PainPoint.objects.filter(theme_id=theme_id, thread__is_hidden=False)
-    agg = posts.aggregate(votes=Sum("vote_count"), last=Max("thread__last_activity_at"))
+    """Recompute one theme's counters and score: three queries (aggregate, fan
+    UNION, update), cheap enough to run on every vote."""
+    agg = PainPoint.objects.filter(
+        theme_id=theme_id, thread__is_hidden=False
+    ).aggregate(
+        posts=Count("pk"),
+        votes=Sum("vote_count"),
+        last=Max("thread__last_activity_at"),
+        sev=Avg("severity"),
+        devices=Count("device_model", distinct=True, filter=~Q(device_model="")),
+        versions=Count("os_version", distinct=True, filter=~Q(os_version="")),
+    )
     fan_count = theme_fan_ids(theme_id=theme_id).count()
-    post_count = posts.count()
     fields = {
-        "post_count": post_count,
+        "post_count": agg["posts"],
         "vote_count": agg["votes"] or 0,
         "fan_count": fan_count,
+        "score": 0.0,
     }
     if agg["last"]:
         fields["last_activity_at"] = agg["last"]
+        fields["score"] = compute_score(
+            ThemeStats(
+                fans=fan_count,
+                mean_severity=float(agg["sev"] or 0),
+                devices=agg["devices"],
+                versions=agg["versions"],
+                last_activity_at=agg["last"],
+            )
+        ).total
     Theme.objects.filter(pk=theme_id).update(**fields)
-    theme = Theme.objects.get(pk=theme_id)
-    breakdown = score_theme(theme)
-    Theme.objects.filter(pk=theme_id).update(score=breakdown.total)
 
 
 def themes_recount(theme_ids: Iterable[int]) -> None:
@@ -55,8 +72,6 @@ def theme_fan_counts(*, before=None) -> dict[int, int]:
     With ``before``, only posts and votes made before that moment count (the weekly
     snapshot).
     """
-    from django.db import connection
-
     post_cut = vote_cut = ""
     params: list = []
     if before is not None:
@@ -86,10 +101,6 @@ def themes_recount_all(*, now=None) -> int:
     Used by re-clustering and the weekly backlog, where recounting theme by theme
     would cost several queries per theme.
     """
-    from django.db.models import Avg, Count, Q
-
-    from feedback.scoring import ThemeStats, compute_score
-
     stats = {
         row["theme_id"]: row
         for row in PainPoint.objects.filter(
