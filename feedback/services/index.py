@@ -48,14 +48,29 @@ def get_engine() -> clustering.Engine:
     return clustering.get_engine(settings.FANLOOP_CLUSTER_ENGINE)
 
 
-def _rows(after: int = 0):
+def _indexable():
+    return PainPoint.objects.filter(vector__isnull=False).exclude(theme__isnull=True)
+
+
+def _rows(after: int = 0, only: list[int] | None = None):
+    qs = _indexable().filter(pk__gt=after)
+    if only is not None:
+        qs = qs.filter(pk__in=only)
     return (
-        PainPoint.objects.filter(pk__gt=after, vector__isnull=False)
-        .exclude(theme__isnull=True)
-        .order_by("pk")
+        qs.order_by("pk")
         .values_list("pk", "vector", "theme_id", "thread__title", "thread__body")
         .iterator(chunk_size=2000)
     )
+
+
+def _new_rows(watermark: int):
+    """Rows not yet indexed near or above the high-water mark: first their keys (a
+    cheap index scan), then the vectors and texts of only the missing ones."""
+    window = _indexable().filter(pk__gt=max(0, watermark - LOOKBACK))
+    missing = [
+        pk for pk in window.values_list("pk", flat=True) if pk not in _state.known
+    ]
+    return _rows(only=missing) if missing else []
 
 
 # Primary keys are handed out before commit, so a slow transaction can commit a lower
@@ -85,7 +100,7 @@ def get_index() -> clustering.ThemeIndex:
             _state.index = index
             _state.generation = generation
         else:
-            top = _add_rows(_state.index, _rows(max(0, _state.watermark - LOOKBACK)))
+            top = _add_rows(_state.index, _new_rows(_state.watermark))
             _state.watermark = max(_state.watermark, top)
         return _state.index
 
