@@ -143,12 +143,17 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Prefix of every cache and channel-layer key. Parallel test workers (pytest-xdist
+# sets PYTEST_XDIST_WORKER) share one Redis, so each gets its own namespace.
+CACHE_PREFIX = os.environ.get("FANLOOP_CACHE_PREFIX", "fanloop") + os.environ.get(
+    "PYTEST_XDIST_WORKER", ""
+)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("FANLOOP_CACHE_PREFIX", "fanloop"),
+            "KEY_PREFIX": CACHE_PREFIX,
         }
     }
     CHANNEL_LAYERS = {
@@ -156,7 +161,7 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [REDIS_URL],
-                "prefix": os.environ.get("FANLOOP_CACHE_PREFIX", "fanloop"),
+                "prefix": CACHE_PREFIX,
             },
         }
     }
