@@ -233,16 +233,9 @@ def theme_get(request, theme_id: int):
     theme = selectors.theme_get(pk=theme_id)
     detail = selectors.theme_detail(theme=theme, viewer=request.user)
     why = theme_explain(theme=theme, posts=detail["posts"])
-    for post in detail["posts"]:
-        post.thread.board = theme.board or post.thread.board
     return {
         **ThemeOut.from_theme(theme),
-        "posts": [
-            PostOut.from_post(p)
-            for p in PainPoint.objects.filter(
-                theme=theme, thread__is_hidden=False
-            ).select_related("thread", "thread__board", "thread__author")
-        ],
+        "posts": [PostOut.from_post(p) for p in detail["posts"]],
         "score_breakdown": detail["score"].as_dict(),
         "terms": why["terms"],
         "confidence": why["confidence"],

@@ -61,15 +61,21 @@ def compute_score(stats: ThemeStats, *, now: datetime | None = None) -> ScoreBre
     )
 
 
+def spread_aggregates() -> dict:
+    """Aggregates over a theme's posts that the score needs besides its fans:
+    mean severity and how many distinct devices and versions are affected."""
+    return {
+        "sev": Avg("severity"),
+        "devices": Count("device_model", distinct=True, filter=~Q(device_model="")),
+        "versions": Count("os_version", distinct=True, filter=~Q(os_version="")),
+    }
+
+
 def theme_stats(theme) -> ThemeStats:
     from feedback.models import PainPoint  # models import this module's callers
 
     posts = PainPoint.objects.filter(theme=theme, thread__is_hidden=False)
-    agg = posts.aggregate(
-        sev=Avg("severity"),
-        devices=Count("device_model", distinct=True, filter=~Q(device_model="")),
-        versions=Count("os_version", distinct=True, filter=~Q(os_version="")),
-    )
+    agg = posts.aggregate(**spread_aggregates())
     return ThemeStats(
         fans=theme.fan_count,
         mean_severity=float(agg["sev"] or 0.0),

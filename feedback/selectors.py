@@ -126,8 +126,8 @@ def theme_detail(*, theme: Theme, viewer) -> dict:
     """Everything the theme page shows, in a fixed number of queries."""
     posts = list(
         PainPoint.objects.filter(theme=theme, thread__is_hidden=False)
-        .select_related("thread", "thread__author")
-        .defer("vector", "thread__body_html")
+        .select_related("thread", "thread__author", "thread__board")
+        .defer("thread__body_html")
         .order_by("-similarity", "created_at")
     )
     fans = list(

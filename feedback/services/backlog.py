@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback.models import BacklogEntry, PainPoint, Theme, Vote, WeeklyBacklog
-from feedback.scoring import ThemeStats, compute_score
+from feedback.scoring import ThemeStats, compute_score, spread_aggregates
 from feedback.services.counters import theme_fan_counts
 from feedback.week import Week
 
@@ -35,9 +35,7 @@ def _stats_before(cutoff) -> dict[int, ThemeStats]:
         .annotate(
             posts=Count("pk"),
             last=Max("created_at"),
-            sev=Avg("severity"),
-            devices=Count("device_model", distinct=True, filter=~Q(device_model="")),
-            versions=Count("os_version", distinct=True, filter=~Q(os_version="")),
+            **spread_aggregates(),
         )
     }
     votes = {

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Avg, Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 
 from community.models import Thread
 from feedback.models import PainPoint, Theme, Vote
-from feedback.scoring import ThemeStats, compute_score
+from feedback.scoring import ThemeStats, compute_score, spread_aggregates
 
 
 def theme_fan_ids(*, theme_id: int):
@@ -36,9 +36,7 @@ def theme_recount(*, theme_id: int) -> None:
         posts=Count("pk"),
         votes=Sum("vote_count"),
         last=Max("thread__last_activity_at"),
-        sev=Avg("severity"),
-        devices=Count("device_model", distinct=True, filter=~Q(device_model="")),
-        versions=Count("os_version", distinct=True, filter=~Q(os_version="")),
+        **spread_aggregates(),
     )
     fan_count = theme_fan_ids(theme_id=theme_id).count()
     fields = {
@@ -111,9 +109,7 @@ def themes_recount_all(*, now=None) -> int:
             posts=Count("pk"),
             votes=Sum("vote_count"),
             last=Max("thread__last_activity_at"),
-            sev=Avg("severity"),
-            devices=Count("device_model", distinct=True, filter=~Q(device_model="")),
-            versions=Count("os_version", distinct=True, filter=~Q(os_version="")),
+            **spread_aggregates(),
         )
     }
     fans = theme_fan_counts()
