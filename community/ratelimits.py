@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django_ratelimit import UNSAFE
 from django_ratelimit.core import is_ratelimited
 
 RATE_MESSAGE = _(
@@ -17,6 +18,6 @@ def write_limited(request, *, group: str, setting: str) -> bool:
         group=group,
         key="user_or_ip",
         rate=getattr(settings, setting),
-        method="POST",
+        method=UNSAFE,
         increment=True,
     )

@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from community.api import router as community_router
 from feedback.api import router as feedback_router
+from releases.api import router as releases_router
 
 api = NinjaAPI(
     title="Fanloop API",
@@ -73,3 +74,4 @@ def on_http_error(request, exc):
 
 api.add_router("", community_router)
 api.add_router("", feedback_router)
+api.add_router("", releases_router)

@@ -306,3 +306,17 @@ FANLOOP_WEEK_CUTOFF = {
 
 # Absolute address of the site, for links in emails.
 FANLOOP_SITE_URL = os.environ.get("FANLOOP_SITE_URL", "http://127.0.0.1:8000")
+
+# Releases (releases/services.py): reputation a published release gives each credited
+# fan, once per release and role. Reporting outweighs a vote because a report is
+# what lets a PM find and fix the problem; the first report most of all.
+FANLOOP_CREDIT_REPUTATION = {
+    "first_reporter": int(os.environ.get("FANLOOP_CREDIT_FIRST_REPORTER", "25")),
+    "reporter": int(os.environ.get("FANLOOP_CREDIT_REPORTER", "10")),
+    "voter": int(os.environ.get("FANLOOP_CREDIT_VOTER", "2")),
+}
+# A shipped theme is flagged for reopening on triage when one of its items has at
+# least this many ratings and more than half of them are "bad".
+FANLOOP_REOPEN_MIN_RATINGS = int(os.environ.get("FANLOOP_REOPEN_MIN_RATINGS", "20"))
+FANLOOP_RATE_RATING = os.environ.get("FANLOOP_RATE_RATING", "30/m")
+FANLOOP_CHANGELOGS_PER_PAGE = 10

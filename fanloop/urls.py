@@ -21,6 +21,7 @@ urlpatterns = [
             {"detail": "No such endpoint."}, status=404
         ),
     ),
+    path("", include("releases.urls")),
     path("", include("feedback.urls")),
     path("", include("community.urls")),
 ]

@@ -89,6 +89,17 @@ def painpoint_list(
     return qs.order_by("-created_at", "-thread_id")
 
 
+def fan_open_painpoints(*, fan) -> QuerySet[PainPoint]:
+    """A fan's visible pain points whose theme is still open, newest first."""
+    closed = [Theme.Status.SHIPPED, Theme.Status.WONT_FIX, Theme.Status.DUPLICATE]
+    return (
+        PainPoint.objects.filter(thread__author=fan, thread__is_hidden=False)
+        .exclude(theme__status__in=closed)
+        .select_related("thread", "theme")
+        .order_by("-created_at")
+    )
+
+
 def theme_list(
     *, status: str | None = None, board: str | None = None, ordering: str = "-score"
 ) -> QuerySet[Theme]:
@@ -177,13 +188,10 @@ def triage_rows(
     backlog = WeeklyBacklog.objects.order_by("-cutoff").first()
     qs = Theme.objects.filter(merged_into__isnull=True, post_count__gt=0)
     if not include_closed and not status:
-        qs = qs.exclude(
-            status__in=[
-                Theme.Status.SHIPPED,
-                Theme.Status.WONT_FIX,
-                Theme.Status.DUPLICATE,
-            ]
-        )
+        # Closed themes leave the screen, except shipped ones that fans rated as
+        # not fixed: those come back flagged for reopening.
+        closed = [Theme.Status.SHIPPED, Theme.Status.WONT_FIX, Theme.Status.DUPLICATE]
+        qs = qs.filter(~Q(status__in=closed) | Q(reopen_suggested=True))
     if status:
         qs = qs.filter(status=status)
     if board:

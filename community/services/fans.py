@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -95,6 +97,69 @@ def reputation_award(*, fan_id: int, amount: int, reason: str, key: str) -> bool
     except IntegrityError:
         return False
     return True
+
+
+CHUNK = 5000  # ids per IN (...) list: well under SQLite's variable limit
+
+
+def reputation_award_many(*, awards: Iterable[tuple[int, int, str, str]]) -> int:
+    """Award many ``(fan_id, amount, reason, key)`` at once, each key only once.
+
+    For bulk events (a release crediting 100,000 voters): keys already awarded are
+    skipped, new entries go in with bulk inserts, and fans' totals are raised with
+    one UPDATE per (amount, chunk). Call it inside the caller's transaction, under a
+    lock that serialises awards of the same keys (``release_publish`` holds the
+    release row), so the skip check cannot race. Returns how many were new.
+    """
+    pending = {key: (fan_id, amount, reason) for fan_id, amount, reason, key in awards}
+    keys = list(pending)
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        for key in ReputationEntry.objects.filter(key__in=chunk).values_list(
+            "key", flat=True
+        ):
+            pending.pop(key, None)
+    with transaction.atomic():
+        ReputationEntry.objects.bulk_create(
+            (
+                ReputationEntry(fan_id=f, amount=a, reason=r[:200], key=k)
+                for k, (f, a, r) in pending.items()
+            ),
+            batch_size=2000,
+        )
+        by_amount: dict[int, list[int]] = defaultdict(list)
+        for fan_id, amount, _reason in pending.values():
+            by_amount[amount].append(fan_id)
+        for amount, fan_ids in by_amount.items():
+            # A fan with two awards of the same amount appears twice: count them.
+            counts = Counter(fan_ids)
+            for times in set(counts.values()):
+                ids = sorted(f for f, n in counts.items() if n == times)
+                for start in range(0, len(ids), CHUNK):
+                    Fan.objects.filter(pk__in=ids[start : start + CHUNK]).update(
+                        reputation=F("reputation") + amount * times
+                    )
+    return len(pending)
+
+
+def badge_grant_many(
+    *, fan_ids: Iterable[int], slug: str, name: str, description: str = ""
+) -> int:
+    """Give a badge to many fans in bulk; fans who have it already are skipped."""
+    badge, _created = Badge.objects.get_or_create(
+        slug=slug, defaults={"name": name, "description": description}
+    )
+    ids = sorted(set(fan_ids))
+    have: set[int] = set()
+    for start in range(0, len(ids), CHUNK):
+        have.update(
+            FanBadge.objects.filter(
+                badge=badge, fan_id__in=ids[start : start + CHUNK]
+            ).values_list("fan_id", flat=True)
+        )
+    rows = [FanBadge(fan_id=f, badge=badge) for f in ids if f not in have]
+    FanBadge.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)
 
 
 def badge_grant(*, fan_id: int, slug: str, name: str, description: str = "") -> bool:

@@ -10,6 +10,8 @@ from django.utils import timezone
 from community.models import Notification
 from community.tasks import send_instant_emails
 
+CHUNK = 5000  # ids per IN (...) list: well under SQLite's variable limit
+
 
 def notify(
     *,
@@ -41,13 +43,16 @@ def notify(
     ]
     with transaction.atomic():
         if event_key:
-            already = set(
-                Notification.objects.filter(
-                    recipient_id__in=ids, event_key=event_key
-                ).values_list("recipient_id", flat=True)
-            )
+            already: set[int] = set()
+            for start in range(0, len(ids), CHUNK):
+                already.update(
+                    Notification.objects.filter(
+                        recipient_id__in=ids[start : start + CHUNK],
+                        event_key=event_key,
+                    ).values_list("recipient_id", flat=True)
+                )
             rows = [row for row in rows if row.recipient_id not in already]
-        Notification.objects.bulk_create(rows, batch_size=1000)
+        Notification.objects.bulk_create(rows, batch_size=2000)
         if email_subject and rows:
             fan_ids = [row.recipient_id for row in rows]
             transaction.on_commit(

@@ -45,6 +45,11 @@ class Theme(models.Model):
     vote_count = models.PositiveIntegerField(default=0)
     fan_count = models.PositiveIntegerField(default=0)
     score = models.FloatField(default=0.0, db_index=True)
+    # Fans' ratings of the release items that shipped this theme ({"good": n,
+    # "so-so": n, "bad": n}), written by the releases app through a service, and
+    # whether those ratings say the problem is not solved (shown on triage).
+    satisfaction = models.JSONField(default=dict, blank=True)
+    reopen_suggested = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     last_activity_at = models.DateTimeField(default=timezone.now)
 
@@ -79,6 +84,7 @@ class ThemeEvent(models.Model):
         MOVE = "move", _("Post moved")
         NOTE = "note", _("Note")
         PLAN = "plan", _("Planned for a version")
+        SHIP = "ship", _("Shipped in a release")
         RECLUSTER = "recluster", _("Re-clustered")
 
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="events")

@@ -234,3 +234,46 @@ def theme_plan(*, theme: Theme, version: str, by: Fan) -> Theme:
     if version and theme.status in {Theme.Status.NEW, Theme.Status.UNDER_REVIEW}:
         theme_set_status(theme=theme, status=Theme.Status.PLANNED, by=by)
     return theme
+
+
+@transaction.atomic
+def themes_ship(*, theme_ids: list[int], version: str, by: Fan) -> int:
+    """Mark themes shipped in ``version``; returns how many changed status.
+
+    Called by the releases app when a release is published. It tells the fans
+    itself (one notification naming the release), so there is no fan-out here.
+    Survivors are used for merged themes; an audit event is written per theme.
+    """
+    require_pm(by)
+    themes = list(
+        Theme.objects.select_for_update()
+        .filter(pk__in=theme_ids)
+        .exclude(status=Theme.Status.SHIPPED, target_version=version)
+    )
+    if not themes:
+        return 0
+    ThemeEvent.objects.bulk_create(
+        ThemeEvent(
+            theme=theme,
+            actor=by,
+            action=ThemeEvent.Action.SHIP,
+            before={"status": theme.status, "target_version": theme.target_version},
+            after={"status": Theme.Status.SHIPPED, "target_version": version},
+        )
+        for theme in themes
+    )
+    return Theme.objects.filter(pk__in=[t.pk for t in themes]).update(
+        status=Theme.Status.SHIPPED, target_version=version, reopen_suggested=False
+    )
+
+
+def theme_satisfaction_set(
+    *, theme_id: int, counts: dict[str, int], reopen: bool
+) -> None:
+    """Store fans' ratings of a theme's shipped items and the reopen flag.
+
+    The releases app owns ratings and the rule for ``reopen``; triage shows both.
+    """
+    Theme.objects.filter(pk=theme_id).update(
+        satisfaction=counts, reopen_suggested=reopen
+    )
