@@ -54,7 +54,7 @@ def create_index(apps, schema_editor):
         locale_id=home.locale_id,
         translation_key=uuid.uuid4(),
     )
-    Page.objects.filter(pk=home.pk).update(numchild=children.count() + 1)
+    Page.objects.filter(pk=home.pk).update(numchild=children.count())
     admin_ct, _ = ContentType.objects.get_or_create(
         app_label="wagtailadmin", model="admin"
     )
