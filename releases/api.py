@@ -13,6 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from community.api import auth_methods
 from community.ratelimits import write_limited
+from community.services.fans import token_authenticate
 from feedback.models import Theme
 from feedback.services.triage import require_pm
 from releases import selectors, services
@@ -146,9 +147,20 @@ def release_list(request, channel: str = ""):
     return [ReleaseOut.from_release(r, item_count=r.n) for r in releases]
 
 
+def _viewer(request: HttpRequest):
+    """The session's fan, or the bearer token's on a public endpoint (drafts are
+    visible to PMs who send their token)."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return (
+            token_authenticate(header.removeprefix("Bearer ").strip()) or request.user
+        )
+    return request.user
+
+
 @router.get("/releases/{version}", response=ReleaseDetailOut)
 def release_get(request, version: str):
-    return _detail(selectors.release_get(version=version, viewer=request.user))
+    return _detail(selectors.release_get(version=version, viewer=_viewer(request)))
 
 
 @router.post("/releases", response={201: ReleaseDetailOut}, auth=auth_methods())

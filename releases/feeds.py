@@ -23,6 +23,12 @@ from releases.models import ReleaseItem
 from releases.selectors import changelog_feed_pages
 
 
+def _absolute(path: str) -> str:
+    """Links use the configured site address, like emails, not the request's host:
+    a feed reader keeps them, so they must not depend on how it was fetched."""
+    return settings.FANLOOP_SITE_URL.rstrip("/") + path
+
+
 class ChangelogRssFeed(Feed):
     feed_type = Rss201rev2Feed
     description = gettext_lazy("Every weekly release and the fans it thanks.")
@@ -38,7 +44,7 @@ class ChangelogRssFeed(Feed):
         return _("Fanloop changelog: %(board)s") % {"board": obj.name}
 
     def link(self, obj):
-        return "/changelog/"
+        return _absolute("/changelog/")
 
     def items(self, obj):
         pages = changelog_feed_pages(board=obj.slug if obj else "")
@@ -59,7 +65,7 @@ class ChangelogRssFeed(Feed):
         return f"{page.title} ({release.get_channel_display()})"
 
     def item_link(self, page):
-        return page.url or f"/changelog/{page.slug}/"
+        return _absolute(page.url or f"/changelog/{page.slug}/")
 
     def item_guid(self, page):
         host = urlsplit(settings.FANLOOP_SITE_URL).hostname or "localhost"
