@@ -18,6 +18,7 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py seed_feedback
+	$(PY) manage.py seed_releases
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import GroupPagePermission, Locale, Page, Site
 
 from community.models import Fan
 from community.services.fans import badge_grant_many, reputation_award_many
@@ -137,6 +138,10 @@ def changelog_index_ensure() -> ChangelogIndexPage:
     index = ChangelogIndexPage.objects.first()
     if index is not None:
         return index
+    if not Locale.objects.exists():
+        Locale.objects.create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is None:
         root = Page.get_first_root_node() or Page.add_root(

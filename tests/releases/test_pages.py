@@ -75,6 +75,19 @@ def test_index_is_recreated_if_missing():
     assert Page.objects.filter(pk=index.pk).exists()
 
 
+@pytest.mark.django_db
+def test_index_is_created_on_an_empty_page_tree():
+    """What a flushed database (live-server tests) or a bare install looks like."""
+    from wagtail.models import Locale, Site
+
+    Site.objects.all().delete()
+    Page.objects.all().delete()
+    Locale.objects.all().delete()
+    index = changelog_index_ensure()
+    assert index.url == "/changelog/"
+    assert Page.objects.filter(pk=index.pk).exists()
+
+
 class ChangelogPageTreeTests(WagtailPageTestCase):
     def test_changelog_pages_only_live_under_the_index(self):
         self.assertAllowedParentPageTypes(ChangelogPage, {ChangelogIndexPage})
