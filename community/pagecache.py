@@ -1,62 +1,70 @@
-"""Whole-page cache for anonymous readers of board pages.
+"""Whole-page cache for anonymous readers of busy pages (boards, changelogs).
 
-A board's pages are cached under a version number that every write touching the board
-bumps (new thread, reply, like, vote, moderation), so a cached page is never older
+A page's cache entries live under a *scope* (``"board:3"``, ``"changelog:12"``) with
+a version number that every write touching the scope bumps (new thread, reply, like,
+vote, moderation; a rating of a changelog item), so a cached page is never older
 than the last change: readers see a new reply or vote at once. Signed-in fans are
-never served cached pages (their pages show their own likes and votes).
+never served cached pages (their pages show their own likes, votes and ratings).
 """
 
 from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 
 TIMEOUT = 300
 
 
-def _version_key(board_id: int) -> str:
-    return f"fanloop:board-version:{board_id}"
+def _version_key(scope: str) -> str:
+    return f"fanloop:page-version:{scope}"
 
 
-def board_version(board_id: int) -> int:
-    version = cache.get(_version_key(board_id))
+def scope_version(scope: str) -> int:
+    version = cache.get(_version_key(scope))
     if version is None:
         version = 1
-        cache.add(_version_key(board_id), version, timeout=None)
+        cache.add(_version_key(scope), version, timeout=None)
     return version
 
 
-def board_touch(board_id: int) -> None:
-    """Invalidate a board's cached pages once the current transaction commits."""
+def scope_touch(scope: str) -> None:
+    """Invalidate a scope's cached pages once the current transaction commits."""
 
     def bump() -> None:
         try:
-            cache.incr(_version_key(board_id))
+            cache.incr(_version_key(scope))
         except ValueError:
-            cache.set(_version_key(board_id), 2, timeout=None)
+            cache.set(_version_key(scope), 2, timeout=None)
 
     transaction.on_commit(bump)
 
 
-def page_key(request, board_id: int) -> str:
+def board_touch(board_id: int) -> None:
+    scope_touch(f"board:{board_id}")
+
+
+def page_key(request, scope: str) -> str:
     lang = getattr(request, "LANGUAGE_CODE", "en")
     return (
-        f"fanloop:board-page:{board_id}:{board_version(board_id)}:{lang}:"
-        f"{request.get_full_path()}"
+        f"fanloop:page:{scope}:{scope_version(scope)}:{lang}:{request.get_full_path()}"
     )
 
 
-def cached_page(request, board_id: int, render):
-    """Serve ``render()`` from the cache for anonymous GETs; render otherwise."""
+def cached_page(request, scope: str, render):
+    """Serve ``render()`` from the cache for anonymous GETs; render otherwise.
+
+    A response that sets a cookie (a CSRF token, a message) is never cached.
+    """
     if request.user.is_authenticated or request.method != "GET":
         return render()
-    key = page_key(request, board_id)
+    key = page_key(request, scope)
     html = cache.get(key)
     if html is not None:
-        from django.http import HttpResponse
-
         return HttpResponse(html)
     response = render()
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
     if response.status_code == 200 and not response.cookies:
         cache.set(key, response.content, TIMEOUT)
     return response

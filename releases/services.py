@@ -25,6 +25,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import GroupPagePermission, Locale, Page, Site
 
 from community.models import Fan
+from community.pagecache import scope_touch
 from community.services.fans import badge_grant_many, reputation_award_many
 from community.services.notifications import notify
 from feedback.models import Theme
@@ -379,3 +380,6 @@ def ratings_recount(*, item: ReleaseItem) -> None:
         total = good + so_so + bad
         reopen = reopen or (total >= minimum and bad * 2 > total)
     theme_satisfaction_set(theme_id=item.theme_id, counts=totals, reopen=reopen)
+    page = ChangelogPage.objects.filter(release_id=item.release_id).first()
+    if page is not None:
+        scope_touch(page.cache_scope)

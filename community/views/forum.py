@@ -28,7 +28,9 @@ class HomeView(View):
 class BoardView(View):
     def get(self, request, slug):
         board = selectors.board_get(slug=slug)
-        return cached_page(request, board.pk, lambda: self.render_board(request, board))
+        return cached_page(
+            request, f"board:{board.pk}", lambda: self.render_board(request, board)
+        )
 
     def render_board(self, request, board):
         sort = request.GET.get("sort", "activity")

@@ -94,3 +94,14 @@ def test_anonymous_rating_goes_to_login(client, item):
     response = client.post(f"/changelog/items/{item.pk}/rate/", {"value": "good"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert not ItemRating.objects.exists()
+
+
+def test_anonymous_readers_see_new_ratings_despite_the_page_cache(
+    client, item, fan, django_capture_on_commit_callbacks
+):
+    url = item.release.page.url
+    assert 'data-count="good">0<' in client.get(url).content.decode()
+    assert "Log in to rate this change" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        item_rate(item=item, fan=fan, value="good")
+    assert 'data-count="good">1<' in client.get(url).content.decode()
