@@ -19,7 +19,6 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from community.pagecache import cached_page
 from releases.blocks import ChangelogItemBlock
 
 version_validator = RegexValidator(
@@ -232,17 +231,6 @@ class ChangelogPage(Page):
 
     class Meta:
         verbose_name = _("changelog page")
-
-    @property
-    def cache_scope(self) -> str:
-        """Cached copies of this page die when it is published again (the scope
-        names the publication) or when a fan rates an item (the scope is touched)."""
-        return f"changelog:{self.pk}:{self.live_revision_id}"
-
-    def serve(self, request, *args, **kwargs):
-        return cached_page(
-            request, self.cache_scope, lambda: super(ChangelogPage, self).serve(request)
-        )
 
     def get_context(self, request, *args, **kwargs):
         from releases.selectors import changelog_sections

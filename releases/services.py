@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import GroupPagePermission, Locale, Page, Site
 
+from community.bulk import insert_rows
 from community.models import Fan
 from community.pagecache import scope_touch
 from community.services.fans import badge_grant_many, reputation_award_many
@@ -283,9 +284,11 @@ def release_publish(*, release: Release, by: Fan) -> ChangelogPage:
     if not items:
         raise ValidationError(_("A release needs at least one item to publish."))
     rows = _credit_rows(release, items)
-    Credit.objects.bulk_create(
-        (Credit(item=item, fan_id=fan, role=role) for item, fan, role in rows),
-        batch_size=2000,
+    insert_rows(
+        Credit,
+        ["item_id", "fan_id", "role"],
+        ((item.pk, fan, role) for item, fan, role in rows),
+        constants={"created_at": timezone.now()},
         ignore_conflicts=True,
     )
     ReleaseItem.objects.bulk_update(items, ["fan_count", "voter_count"])
@@ -382,4 +385,14 @@ def ratings_recount(*, item: ReleaseItem) -> None:
     theme_satisfaction_set(theme_id=item.theme_id, counts=totals, reopen=reopen)
     page = ChangelogPage.objects.filter(release_id=item.release_id).first()
     if page is not None:
-        scope_touch(page.cache_scope)
+        changelog_cache_touch(page=page)
+
+
+def changelog_cache_scope(path: str) -> str:
+    return f"changelog-page:{path}"
+
+
+def changelog_cache_touch(*, page: Page) -> None:
+    """Drop cached copies of a changelog page (new rating, new publication)."""
+    if page.url:
+        scope_touch(changelog_cache_scope(page.url))

@@ -27,4 +27,6 @@ urlpatterns = [
         name="board_feed_rss",
     ),
     path("u/<str:username>/fixes/", views.FixesView.as_view(), name="fixes"),
+    # Served by Wagtail behind a cache for anonymous readers (see the view).
+    path("changelog/<slug:slug>/", views.changelog_page, name="changelog_page"),
 ]

@@ -10,7 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
+from wagtail.views import serve as wagtail_serve
 
+from community.pagecache import cached_page
 from community.ratelimits import write_limited
 from community.selectors import fan_get
 from community.views.common import done, wants_json
@@ -168,6 +170,18 @@ def item_rate(request, item_id):
         good=item.good_count,
         so_so=item.so_so_count,
         bad=item.bad_count,
+    )
+
+
+def changelog_page(request, slug):
+    """A changelog page: anonymous readers get a cached copy straight away, without
+    walking Wagtail's page tree (that costs more than the rest of the request);
+    everyone else, and a cache miss, goes through Wagtail as usual. Ratings and
+    every publication of the page drop the cached copies."""
+    return cached_page(
+        request,
+        services.changelog_cache_scope(request.path),
+        lambda: wagtail_serve(request, request.path.lstrip("/")),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.bulk import insert_rows
 from community.models import ApiToken, Badge, Fan, FanBadge, ReputationEntry
 
 TOKEN_PREFIX = "fl_"  # noqa: S105 (a public marker, not a secret)
@@ -112,20 +114,31 @@ def reputation_award_many(*, awards: Iterable[tuple[int, int, str, str]]) -> int
     release row), so the skip check cannot race. Returns how many were new.
     """
     pending = {key: (fan_id, amount, reason) for fan_id, amount, reason, key in awards}
-    keys = list(pending)
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
-        for key in ReputationEntry.objects.filter(key__in=chunk).values_list(
-            "key", flat=True
-        ):
-            pending.pop(key, None)
+    if not pending:
+        return 0
+    prefix = os.path.commonprefix(list(pending))
+    if prefix:
+        # Keys of one event share a prefix ("release:7:"): one index range scan.
+        existing = ReputationEntry.objects.filter(
+            key__gte=prefix, key__lt=prefix + "\U0010ffff"
+        ).values_list("key", flat=True)
+    else:
+        keys = list(pending)
+        existing = [
+            key
+            for start in range(0, len(keys), CHUNK)
+            for key in ReputationEntry.objects.filter(
+                key__in=keys[start : start + CHUNK]
+            ).values_list("key", flat=True)
+        ]
+    for key in existing:
+        pending.pop(key, None)
     with transaction.atomic():
-        ReputationEntry.objects.bulk_create(
-            (
-                ReputationEntry(fan_id=f, amount=a, reason=r[:200], key=k)
-                for k, (f, a, r) in pending.items()
-            ),
-            batch_size=2000,
+        insert_rows(
+            ReputationEntry,
+            ["fan_id", "amount", "reason", "key"],
+            ((f, a, r[:200], k) for k, (f, a, r) in pending.items()),
+            constants={"created_at": timezone.now()},
         )
         by_amount: dict[int, list[int]] = defaultdict(list)
         for fan_id, amount, _reason in pending.values():
@@ -149,17 +162,14 @@ def badge_grant_many(
     badge, _created = Badge.objects.get_or_create(
         slug=slug, defaults={"name": name, "description": description}
     )
-    ids = sorted(set(fan_ids))
-    have: set[int] = set()
-    for start in range(0, len(ids), CHUNK):
-        have.update(
-            FanBadge.objects.filter(
-                badge=badge, fan_id__in=ids[start : start + CHUNK]
-            ).values_list("fan_id", flat=True)
-        )
-    rows = [FanBadge(fan_id=f, badge=badge) for f in ids if f not in have]
-    FanBadge.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-    return len(rows)
+    # The unique (fan, badge) constraint skips fans who have it already.
+    return insert_rows(
+        FanBadge,
+        ["fan_id"],
+        ((fan_id,) for fan_id in sorted(set(fan_ids))),
+        constants={"badge_id": badge.pk, "awarded_at": timezone.now()},
+        ignore_conflicts=True,
+    )
 
 
 def badge_grant(*, fan_id: int, slug: str, name: str, description: str = "") -> bool:

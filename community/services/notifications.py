@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from community.bulk import insert_rows
 from community.models import Notification
 from community.tasks import send_instant_emails
 
@@ -24,25 +25,17 @@ def notify(
 ) -> int:
     """Notify each fan id once; with ``event_key`` a repeat call adds nothing.
 
-    Rows are written with one bulk insert. With ``email_subject``, fans who chose
-    instant email also get a mail, sent after commit through the task queue; weekly
-    digest fans get it in ``send_digests``. Returns how many notifications were written.
+    Rows are written in bulk (``insert_rows``), however many fans. With
+    ``email_subject``, fans who chose instant email also get a mail, sent after
+    commit through the task queue; weekly digest fans get it in ``send_digests``.
+    Returns how many notifications were written.
     """
     ids = sorted(set(recipients))
     if not ids:
         return 0
-    rows = [
-        Notification(
-            recipient_id=fan_id,
-            kind=kind,
-            text=text[:300],
-            url=url,
-            event_key=event_key,
-        )
-        for fan_id in ids
-    ]
     with transaction.atomic():
-        if event_key:
+        if event_key and email_subject:
+            # Mail only fans who were not told yet (rows repeat harmlessly below).
             already: set[int] = set()
             for start in range(0, len(ids), CHUNK):
                 already.update(
@@ -51,16 +44,28 @@ def notify(
                         event_key=event_key,
                     ).values_list("recipient_id", flat=True)
                 )
-            rows = [row for row in rows if row.recipient_id not in already]
-        Notification.objects.bulk_create(rows, batch_size=2000)
-        if email_subject and rows:
-            fan_ids = [row.recipient_id for row in rows]
+            ids = [fan_id for fan_id in ids if fan_id not in already]
+        written = insert_rows(
+            Notification,
+            ["recipient_id"],
+            ((fan_id,) for fan_id in ids),
+            constants={
+                "kind": kind,
+                "text": text[:300],
+                "url": url,
+                "event_key": event_key,
+                "created_at": timezone.now(),
+            },
+            # The unique (recipient, event_key) constraint drops repeats.
+            ignore_conflicts=bool(event_key),
+        )
+        if email_subject and ids:
             transaction.on_commit(
                 lambda: send_instant_emails.enqueue(
-                    fan_ids=fan_ids, subject=email_subject, text=text, url=url
+                    fan_ids=ids, subject=email_subject, text=text, url=url
                 )
             )
-    return len(rows)
+    return written
 
 
 def notifications_mark_read(*, fan, ids: Iterable[int] | None = None) -> int:
