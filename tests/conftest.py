@@ -19,6 +19,18 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_theme_index():
+    """Each test's database starts empty, so each test starts with an empty
+    in-process theme index (on PostgreSQL ids are not reused across tests, so a
+    stale index would point at rolled-back themes)."""
+    from feedback.services.index import index_reset
+
+    index_reset()
+    yield
+    index_reset()
+
+
 @pytest.fixture
 def fan(db):
     return FanFactory(username="fan1", display_name="Fan One")

@@ -16,4 +16,5 @@ def theme_with_posts(*authors, title="Camera app crashes when opening the galler
     """A theme holding one post per author (the first author posts first)."""
     posts = [make_post(title=title, author=author) for author in authors]
     theme = posts[0].theme
+    assert all(p.theme_id == theme.pk for p in posts), "same title, same theme"
     return theme, posts
