@@ -1,0 +1,248 @@
+"""The default backend: a document table in the site's own database with its
+full-text index (SQLite FTS5 with bm25 ranking, or PostgreSQL ``tsvector`` + GIN with
+``websearch_to_tsquery`` and ``ts_rank``), made by ``fanloop_search``'s migration.
+
+Words are normalised (Traditional → Simplified) and segmented in Python before they
+reach the database, at index time and at query time, so neither database needs a
+Chinese tokenizer.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+
+from community.search import Document
+from fanloop.search.models import SearchDocument
+from fanloop.search.query import Alternative, ParsedQuery, index_terms
+from fanloop.search.types import BackendResults, Filters, Hit
+
+TABLE = SearchDocument._meta.db_table
+
+
+def _fts5_alternative(alt: Alternative) -> str:
+    quoted = ['"' + t.replace('"', '""') + '"' for t in alt.terms]
+    if alt.phrase:
+        return '"' + " ".join(t.replace('"', '""') for t in alt.terms) + '"'
+    return "(" + " AND ".join(quoted) + ")"
+
+
+def fts5_expression(query: ParsedQuery) -> str:
+    """An FTS5 MATCH expression in which every term is a quoted string: FTS5
+    syntax can come only from here, never from the person's text."""
+    groups = [
+        "(" + " OR ".join(_fts5_alternative(a) for a in group) + ")"
+        for group in query.groups
+    ]
+    expression = " AND ".join(groups)
+    for alt in query.excluded:
+        expression += " NOT " + _fts5_alternative(alt)
+    return expression
+
+
+def _websearch(alt: Alternative) -> tuple[str, str]:
+    text = " ".join(alt.terms)
+    return "websearch_to_tsquery('english', %s)", f'"{text}"' if alt.phrase else text
+
+
+def tsquery_expression(query: ParsedQuery) -> tuple[str, list[str]]:
+    """A tsquery built from one ``websearch_to_tsquery`` per alternative, combined
+    with ``&&``, ``||`` and ``!!`` so grouping never depends on the parser."""
+    params: list[str] = []
+    groups = []
+    for group in query.groups:
+        leaves = []
+        for alt in group:
+            sql, param = _websearch(alt)
+            leaves.append(sql)
+            params.append(param)
+        groups.append("(" + " || ".join(leaves) + ")")
+    expression = " && ".join(groups)
+    for alt in query.excluded:
+        sql, param = _websearch(alt)
+        expression += f" && !!{sql}"
+        params.append(param)
+    return expression, params
+
+
+class DatabaseBackend:
+    name = "database"
+    wants_vectors = False
+
+    # --- queries -----------------------------------------------------------------
+
+    def _filters(self, filters: Filters, *, facets: bool) -> tuple[list[str], list]:
+        """WHERE parts; with ``facets`` only those the facet counts keep."""
+        where, params = [], []
+        if not filters.include_hidden:
+            where.append("d.hidden = %s")
+            params.append(False)
+        if filters.tag:
+            where.append("d.tags LIKE %s ESCAPE '\\'")
+            escaped = filters.tag.replace("\\", "\\\\").replace("%", "\\%")
+            params.append("% " + escaped.replace("_", "\\_") + " %")
+        if filters.since:
+            where.append("d.created_at >= %s")
+            params.append(connection.ops.adapt_datetimefield_value(filters.since))
+        if not facets:
+            if filters.kinds:
+                where.append(
+                    "d.kind IN (" + ", ".join(["%s"] * len(filters.kinds)) + ")"
+                )
+                params.extend(filters.kinds)
+            if filters.board is not None:
+                where.append("d.board_id = %s")
+                params.append(filters.board)
+            if filters.status:
+                where.append("d.status = %s")
+                params.append(filters.status)
+        return where, params
+
+    def _match(self) -> tuple[str, str, str]:
+        """FROM, match condition and score expression for this database."""
+        if connection.vendor == "postgresql":
+            return (
+                f"{TABLE} d, (SELECT {{tsquery}} AS q) q",
+                "d.search_vector @@ q.q",
+                "ts_rank(d.search_vector, q.q)",
+            )
+        return (
+            f"fanloop_search_fts f JOIN {TABLE} d ON d.id = f.rowid",
+            "fanloop_search_fts MATCH %s",
+            # bm25 is lower for better matches; title words weigh 4 times body words.
+            "-bm25(fanloop_search_fts, 4.0, 1.0)",
+        )
+
+    def _query_sql(self, query: ParsedQuery) -> tuple[str, str, str, list]:
+        source, match, score = self._match()
+        if connection.vendor == "postgresql":
+            expression, params = tsquery_expression(query)
+            return source.replace("{tsquery}", expression), match, score, params
+        return source, match, score, [fts5_expression(query)]
+
+    def search(
+        self,
+        query: ParsedQuery,
+        filters: Filters,
+        offset: int = 0,
+        limit: int = 20,
+        facets: bool = True,
+    ) -> BackendResults:
+        source, match, score, match_params = self._query_sql(query)
+        where, params = self._filters(filters, facets=False)
+        # Only fixed SQL fragments are joined here; every value is a parameter.
+        sql = (
+            f"SELECT d.id, d.kind, d.object_id, d.title, d.body, d.board_id, "  # noqa: S608
+            f"d.status, d.created_at, {score} AS score FROM {source} "
+            f"WHERE {' AND '.join([match, *where])} "
+            f"ORDER BY score DESC, d.id DESC LIMIT %s OFFSET %s"
+        )
+        rows = SearchDocument.objects.raw(sql, [*match_params, *params, limit, offset])
+        hits = [
+            Hit(
+                kind=r.kind,
+                id=r.object_id,
+                title=r.title,
+                body=r.body,
+                created_at=r.created_at,
+                board=r.board_id,
+                status=r.status,
+                score=float(r.score or 0.0),
+            )
+            for r in rows
+        ]
+        if not facets:
+            return BackendResults(hits=hits, total=len(hits))
+        return self._facets(hits, source, match, match_params, filters)
+
+    def _facets(self, hits, source, match, match_params, filters) -> BackendResults:
+        """Total and facet counts from one grouped query. Each facet's counts keep
+        the other facets' filters but not its own, so a person can switch."""
+        where, params = self._filters(filters, facets=True)
+        sql = (
+            f"SELECT d.kind, d.board_id, d.status, COUNT(*) FROM {source} "  # noqa: S608
+            f"WHERE {' AND '.join([match, *where])} "
+            f"GROUP BY d.kind, d.board_id, d.status"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*match_params, *params])
+            groups = cursor.fetchall()
+        return BackendResults(hits=hits, **facet_counts(groups, filters))
+
+    # --- writes ------------------------------------------------------------------
+
+    @staticmethod
+    def _row(kind: str, doc: Document) -> SearchDocument:
+        return SearchDocument(
+            kind=kind,
+            object_id=doc.id,
+            board_id=doc.board,
+            status=doc.status,
+            tags=(" " + " ".join(doc.tags) + " ")[:500] if doc.tags else "",
+            created_at=doc.created_at,
+            hidden=doc.hidden,
+            title=doc.title[:300],
+            body=doc.body,
+            title_terms=index_terms(doc.title),
+            body_terms=index_terms(doc.body),
+        )
+
+    def index(
+        self, kind: str, batch: list[tuple[int, Document | None]], removed=()
+    ) -> None:
+        ids = [pk for pk, _doc in batch] + list(removed)
+        with transaction.atomic():
+            SearchDocument.objects.filter(kind=kind, object_id__in=ids).delete()
+            SearchDocument.objects.bulk_create(
+                [self._row(kind, doc) for _pk, doc in batch if doc is not None]
+            )
+
+    def rebuild(
+        self,
+        kind: str,
+        batches: Iterable[list[tuple[int, Document | None]]],
+        progress: Callable[[int], None] = lambda n: None,
+    ) -> None:
+        # One transaction: searches see the old index until the new one is complete.
+        with transaction.atomic():
+            SearchDocument.objects.filter(kind=kind).delete()
+            for batch in batches:
+                SearchDocument.objects.bulk_create(
+                    [self._row(kind, doc) for _pk, doc in batch if doc is not None],
+                    batch_size=1000,
+                )
+                progress(len(batch))
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute(
+                    "INSERT INTO fanloop_search_fts(fanloop_search_fts) "
+                    "VALUES ('optimize')"
+                )
+            elif connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {TABLE}")
+
+    def count(self, kind: str) -> int:
+        return SearchDocument.objects.filter(kind=kind).count()
+
+
+def facet_counts(groups: Iterable[tuple], filters: Filters) -> dict:
+    """Total and per-facet counts from ``(kind, board, status, count)`` rows."""
+    wanted = {
+        "kind": lambda k, b, s: not filters.kinds or k in filters.kinds,
+        "board": lambda k, b, s: filters.board is None or b == filters.board,
+        "status": lambda k, b, s: not filters.status or s == filters.status,
+    }
+    facets: dict[str, Counter] = {name: Counter() for name in wanted}
+    total = 0
+    for kind, board, status, n in groups:
+        values = {"kind": kind, "board": board, "status": status}
+        passes = {name: test(kind, board, status) for name, test in wanted.items()}
+        if all(passes.values()):
+            total += n
+        for name in wanted:
+            others = all(v for other, v in passes.items() if other != name)
+            if others and (name != "status" or status):
+                facets[name][values[name]] += n
+    return {"total": total, "facets": {k: dict(v) for k, v in facets.items()}}
