@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from community.search import (
     BODY_CHARS,
     Document,
     SearchKind,
+    search_ids,
     thread_document,
     thread_rows,
     thread_tags,
@@ -116,7 +118,18 @@ def visible_themes(ids: list[int], viewer) -> dict[int, str]:
 
 
 def _theme_post_ids(theme: Theme) -> list[int]:
-    return list(theme.posts.values_list("thread_id", flat=True))
+    themes = [theme.pk, theme.merged_into_id] if theme.merged_into_id else [theme.pk]
+    return list(
+        PainPoint.objects.filter(theme_id__in=themes).values_list(
+            "thread_id", flat=True
+        )
+    )
+
+
+def _theme_ids(theme: Theme) -> list[int]:
+    # A merge moves the posts (QuerySet.update, no signal) and then saves the
+    # source: the target's document gains their words here.
+    return [theme.pk, theme.merged_into_id] if theme.merged_into_id else [theme.pk]
 
 
 POSTS = SearchKind(
@@ -141,8 +154,24 @@ THEMES = SearchKind(
     documents=theme_documents,
     visible=visible_themes,
     watch={
-        "feedback.Theme": lambda theme: [theme.pk],
+        "feedback.Theme": _theme_ids,
         "feedback.PainPoint": lambda post: [post.theme_id] if post.theme_id else [],
     },
     statuses=list(Theme.Status.choices),
 )
+
+
+def search_filter(qs: QuerySet, *, query: str, kind: str, viewer) -> QuerySet | None:
+    """``qs`` narrowed to the site search's matches for ``query``, best first.
+
+    None when no search engine is installed (the caller keeps its simple filter);
+    raises ``SearchQueryError`` for a query the engine refuses.
+    """
+    ids = search_ids(query=query, kind=kind, viewer=viewer)
+    if ids is None:
+        return None
+    rank = Case(
+        *[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)],
+        output_field=IntegerField(),
+    )
+    return qs.filter(pk__in=ids).order_by(rank)
