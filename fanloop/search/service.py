@@ -8,15 +8,17 @@ write by a moment, the rules never do.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.utils.safestring import SafeString, mark_safe
 
 from community.search import SearchQueryError
 from community.selectors import can_moderate
-from community.text import normalise
 from fanloop.search import registry
 from fanloop.search.backends import get_backend
 from fanloop.search.query import ParsedQuery, parse
@@ -37,6 +39,7 @@ class SearchResults:
     page: int
     page_size: int
     facets: dict[str, dict] = field(default_factory=dict)
+    capped: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -85,6 +88,7 @@ def search(
         page=page,
         page_size=PAGE_SIZE,
         facets=found.facets,
+        capped=found.capped,
     )
 
 
@@ -117,16 +121,45 @@ def _visible(hits: list[Hit], viewer) -> list[Hit]:
     return kept
 
 
+@functools.cache
+def _t2s_characters() -> dict[int, str]:
+    """OpenCC's character table (Traditional → Simplified), one character to one."""
+    import opencc
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        source, _tab, targets = line.partition("\t")
+        target = targets.split(" ")[0]
+        if len(source) == 1 and len(target) == 1:
+            table[ord(source)] = target
+    return table
+
+
+def fold(text: str) -> str:
+    """``normalise`` for highlighting: same length as ``text``, so positions found
+    in the folded text mark the text as written. Character by character (no
+    phrase table), which is plenty to find the words a query matched, and ~100
+    times faster than the full conversion on a long Chinese post."""
+    text = text.translate(_t2s_characters())
+    whole = unicodedata.normalize("NFKC", text).lower()
+    if len(whole) == len(text):
+        return whole
+    folded = []
+    for ch in text:
+        n = unicodedata.normalize("NFKC", ch).lower()
+        folded.append(n if len(n) == 1 else ch.lower() if len(ch.lower()) == 1 else ch)
+    return "".join(folded)
+
+
 def snippet(text: str, terms: list[str], length: int = SNIPPET_CHARS) -> SafeString:
     """Escaped text around the first match with every term in ``<mark>``.
 
     Terms are normalised (Simplified, lower case); the text is matched in its
-    normalised form and shown as written when folding kept its length.
+    folded form and shown as written.
     """
     shown = " ".join((text or "").split())
-    folded = normalise(shown)
-    if len(folded) != len(shown):
-        shown = folded
+    folded = fold(shown)
     spans = []
     for term in sorted(set(terms), key=len, reverse=True):
         for m in re.finditer(re.escape(term), folded):

@@ -34,5 +34,7 @@ class Hit:
 class BackendResults:
     hits: list[Hit]
     total: int
+    # More matches than the backend ranks: ``total`` is a lower bound.
+    capped: bool = False
     # facet name ("kind", "board", "status") -> value -> count
     facets: dict[str, dict] = field(default_factory=dict)

@@ -20,6 +20,9 @@ from fanloop.search.query import Alternative, ParsedQuery, index_terms
 from fanloop.search.types import BackendResults, Filters, Hit
 
 TABLE = SearchDocument._meta.db_table
+# A search ranks at most this many matches, the newest: enough for 50 pages of 20,
+# and a bound on the work a one-word query does against a large forum.
+CANDIDATES = 1000
 
 
 def _fts5_alternative(alt: Alternative) -> str:
@@ -100,27 +103,30 @@ class DatabaseBackend:
                 params.append(filters.status)
         return where, params
 
-    def _match(self) -> tuple[str, str, str]:
-        """FROM, match condition and score expression for this database."""
+    def _match(self) -> tuple[str, str, str, str]:
+        """FROM, match condition, score and newest-first key for this database."""
         if connection.vendor == "postgresql":
             return (
                 f"{TABLE} d, (SELECT {{tsquery}} AS q) q",
                 "d.search_vector @@ q.q",
                 "ts_rank(d.search_vector, q.q)",
+                "d.id",
             )
         return (
             f"fanloop_search_fts f JOIN {TABLE} d ON d.id = f.rowid",
             "fanloop_search_fts MATCH %s",
             # bm25 is lower for better matches; title words weigh 4 times body words.
             "-bm25(fanloop_search_fts, 4.0, 1.0)",
+            "f.rowid",
         )
 
-    def _query_sql(self, query: ParsedQuery) -> tuple[str, str, str, list]:
-        source, match, score = self._match()
+    def _query_sql(self, query: ParsedQuery) -> tuple[str, str, str, str, list]:
+        source, match, score, newest = self._match()
         if connection.vendor == "postgresql":
             expression, params = tsquery_expression(query)
-            return source.replace("{tsquery}", expression), match, score, params
-        return source, match, score, [fts5_expression(query)]
+            source = source.replace("{tsquery}", expression)
+            return source, match, score, newest, params
+        return source, match, score, newest, [fts5_expression(query)]
 
     def search(
         self,
@@ -130,16 +136,23 @@ class DatabaseBackend:
         limit: int = 20,
         facets: bool = True,
     ) -> BackendResults:
-        source, match, score, match_params = self._query_sql(query)
+        """Ranks the newest ``CANDIDATES`` matches (every match, for all but the
+        broadest queries), so a query costs the same at 10,000 or 1,000,000
+        documents; ``capped`` tells when there were more."""
+        source, match, score, newest, match_params = self._query_sql(query)
         where, params = self._filters(filters, facets=False)
         # Only fixed SQL fragments are joined here; every value is a parameter.
         sql = (
-            f"SELECT d.id, d.kind, d.object_id, d.title, d.body, d.board_id, "  # noqa: S608
+            "SELECT c.*, COUNT(*) OVER () AS matches FROM ("  # noqa: S608
+            "SELECT d.id, d.kind, d.object_id, d.title, d.body, d.board_id, "
             f"d.status, d.created_at, {score} AS score FROM {source} "
             f"WHERE {' AND '.join([match, *where])} "
-            f"ORDER BY score DESC, d.id DESC LIMIT %s OFFSET %s"
+            f"ORDER BY {newest} DESC LIMIT {CANDIDATES:d}"
+            ") c ORDER BY c.score DESC, c.id DESC LIMIT %s OFFSET %s"
         )
-        rows = SearchDocument.objects.raw(sql, [*match_params, *params, limit, offset])
+        rows = list(
+            SearchDocument.objects.raw(sql, [*match_params, *params, limit, offset])
+        )
         hits = [
             Hit(
                 kind=r.kind,
@@ -153,23 +166,31 @@ class DatabaseBackend:
             )
             for r in rows
         ]
-        if not facets:
-            return BackendResults(hits=hits, total=len(hits))
-        return self._facets(hits, source, match, match_params, filters)
+        total = rows[0].matches if rows else 0
+        if not rows and offset:  # a page past the end: count without it
+            total = len(self.search(query, filters, 0, CANDIDATES, False).hits)
+        results = BackendResults(hits=hits, total=total, capped=total >= CANDIDATES)
+        if facets:
+            results.facets = self._facets(source, match, match_params, filters)
+        return results
 
-    def _facets(self, hits, source, match, match_params, filters) -> BackendResults:
-        """Total and facet counts from one grouped query. Each facet's counts keep
-        the other facets' filters but not its own, so a person can switch."""
+    def _facets(self, source, match, match_params, filters) -> dict:
+        """Facet counts over the candidates from one grouped query. Each facet's
+        counts keep the other facets' filters but not its own, so a person can
+        switch."""
+        _source, _match, _score, newest = self._match()
         where, params = self._filters(filters, facets=True)
         sql = (
-            f"SELECT d.kind, d.board_id, d.status, COUNT(*) FROM {source} "  # noqa: S608
+            "SELECT c.kind, c.board_id, c.status, COUNT(*) FROM ("  # noqa: S608
+            f"SELECT d.kind, d.board_id, d.status FROM {source} "
             f"WHERE {' AND '.join([match, *where])} "
-            f"GROUP BY d.kind, d.board_id, d.status"
+            f"ORDER BY {newest} DESC LIMIT {CANDIDATES:d}"
+            ") c GROUP BY c.kind, c.board_id, c.status"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*match_params, *params])
             groups = cursor.fetchall()
-        return BackendResults(hits=hits, **facet_counts(groups, filters))
+        return facet_counts(groups, filters)["facets"]
 
     # --- writes ------------------------------------------------------------------
 
