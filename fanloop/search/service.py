@@ -55,8 +55,9 @@ class SearchResults:
 
 
 def _filters(viewer, kinds=(), **filters) -> Filters:
+    """Backend filters; no kind named (or none known) means every kind."""
     known = registry.kinds()
-    kinds = tuple(k for k in kinds if k in known) or tuple(known)
+    kinds = tuple(k for k in kinds if k in known)
     return Filters(kinds=kinds, include_hidden=can_moderate(viewer), **filters)
 
 

@@ -128,6 +128,21 @@ class DatabaseBackend:
             return source, match, score, newest, params
         return source, match, score, newest, [fts5_expression(query)]
 
+    def _candidates(self, query: ParsedQuery, filters: Filters, *, facets: bool):
+        """``(id, kind, board_id, status, score)`` of the newest ``CANDIDATES``
+        matches; with ``facets``, without the facet filters (kind, board, status)."""
+        source, match, score, newest, match_params = self._query_sql(query)
+        where, params = self._filters(filters, facets=facets)
+        # Only fixed SQL fragments are joined here; every value is a parameter.
+        sql = (
+            f"SELECT d.id, d.kind, d.board_id, d.status, {score} "  # noqa: S608
+            f"FROM {source} WHERE {' AND '.join([match, *where])} "
+            f"ORDER BY {newest} DESC LIMIT {CANDIDATES:d}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*match_params, *params])
+            return cursor.fetchall()
+
     def search(
         self,
         query: ParsedQuery,
@@ -137,60 +152,52 @@ class DatabaseBackend:
         facets: bool = True,
     ) -> BackendResults:
         """Ranks the newest ``CANDIDATES`` matches (every match, for all but the
-        broadest queries), so a query costs the same at 10,000 or 1,000,000
-        documents; ``capped`` tells when there were more."""
-        source, match, score, newest, match_params = self._query_sql(query)
-        where, params = self._filters(filters, facets=False)
-        # Only fixed SQL fragments are joined here; every value is a parameter.
-        sql = (
-            "SELECT c.*, COUNT(*) OVER () AS matches FROM ("  # noqa: S608
-            "SELECT d.id, d.kind, d.object_id, d.title, d.body, d.board_id, "
-            f"d.status, d.created_at, {score} AS score FROM {source} "
-            f"WHERE {' AND '.join([match, *where])} "
-            f"ORDER BY {newest} DESC LIMIT {CANDIDATES:d}"
-            ") c ORDER BY c.score DESC, c.id DESC LIMIT %s OFFSET %s"
-        )
-        rows = list(
-            SearchDocument.objects.raw(sql, [*match_params, *params, limit, offset])
-        )
+        broadest queries), so a query costs about the same at 10,000 or 1,000,000
+        documents; ``capped`` tells when there were more.
+
+        Usually one query: the candidates come without the facet filters, facet
+        counts and the filtered page are computed from them, then the page's
+        documents are loaded by primary key. A second candidate query runs only
+        when a facet filter is set and the first one was capped."""
+        rows = self._candidates(query, filters, facets=facets)
+        counts = {}
+        if facets:
+            grouped = Counter(
+                (kind, board, status) for _, kind, board, status, _ in rows
+            )
+            counts = facet_counts(
+                ((k, b, s, n) for (k, b, s), n in grouped.items()), filters
+            )["facets"]
+            chosen = _facet_test(filters)
+            if len(rows) >= CANDIDATES and chosen is not None:
+                rows = self._candidates(query, filters, facets=False)
+            elif chosen is not None:
+                rows = [r for r in rows if chosen(r[1], r[2], r[3])]
+        rows.sort(key=lambda r: (-(r[4] or 0.0), -r[0]))
+        page = rows[offset : offset + limit]
+        docs = SearchDocument.objects.only(
+            "kind", "object_id", "title", "body", "board_id", "status", "created_at"
+        ).in_bulk([r[0] for r in page])
         hits = [
             Hit(
-                kind=r.kind,
-                id=r.object_id,
-                title=r.title,
-                body=r.body,
-                created_at=r.created_at,
-                board=r.board_id,
-                status=r.status,
-                score=float(r.score or 0.0),
+                kind=doc.kind,
+                id=doc.object_id,
+                title=doc.title,
+                body=doc.body,
+                created_at=doc.created_at,
+                board=doc.board_id,
+                status=doc.status,
+                score=float(score or 0.0),
             )
-            for r in rows
+            for pk, *_rest, score in page
+            if (doc := docs.get(pk)) is not None
         ]
-        total = rows[0].matches if rows else 0
-        if not rows and offset:  # a page past the end: count without it
-            total = len(self.search(query, filters, 0, CANDIDATES, False).hits)
-        results = BackendResults(hits=hits, total=total, capped=total >= CANDIDATES)
-        if facets:
-            results.facets = self._facets(source, match, match_params, filters)
-        return results
-
-    def _facets(self, source, match, match_params, filters) -> dict:
-        """Facet counts over the candidates from one grouped query. Each facet's
-        counts keep the other facets' filters but not its own, so a person can
-        switch."""
-        _source, _match, _score, newest = self._match()
-        where, params = self._filters(filters, facets=True)
-        sql = (
-            "SELECT c.kind, c.board_id, c.status, COUNT(*) FROM ("  # noqa: S608
-            f"SELECT d.kind, d.board_id, d.status FROM {source} "
-            f"WHERE {' AND '.join([match, *where])} "
-            f"ORDER BY {newest} DESC LIMIT {CANDIDATES:d}"
-            ") c GROUP BY c.kind, c.board_id, c.status"
+        return BackendResults(
+            hits=hits,
+            total=len(rows),
+            capped=len(rows) >= CANDIDATES,
+            facets=counts,
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*match_params, *params])
-            groups = cursor.fetchall()
-        return facet_counts(groups, filters)["facets"]
 
     # --- writes ------------------------------------------------------------------
 
@@ -246,6 +253,18 @@ class DatabaseBackend:
 
     def count(self, kind: str) -> int:
         return SearchDocument.objects.filter(kind=kind).count()
+
+
+def _facet_test(filters: Filters):
+    """A test of one ``(kind, board, status)`` against the facet filters, or None
+    when none is set."""
+    if not (filters.kinds or filters.board is not None or filters.status):
+        return None
+    return lambda kind, board, status: (
+        (not filters.kinds or kind in filters.kinds)
+        and (filters.board is None or board == filters.board)
+        and (not filters.status or status == filters.status)
+    )
 
 
 def facet_counts(groups: Iterable[tuple], filters: Filters) -> dict:

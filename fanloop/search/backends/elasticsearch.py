@@ -28,17 +28,22 @@ class ElasticsearchBackend:
     def __init__(self) -> None:
         self.client = Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=30)
         self.prefix = settings.FANLOOP_SEARCH_INDEX_PREFIX
+        self._ensured: set[str] = set()
 
     def alias(self, kind: str) -> str:
         return documents.alias_name(self.prefix, kind)
 
     def ensure(self, kind: str) -> None:
-        """Put the index template, and a first index behind the alias if none."""
+        """Put the index template, and a first index behind the alias if none
+        (once per process and kind)."""
+        if kind in self._ensured:
+            return
         documents.index_template(self.prefix, kind).save(using=self.client)
         if not self.client.indices.exists_alias(name=self.alias(kind)):
             name = self._new_index_name(kind)
             self.client.indices.create(index=name)
             self.client.indices.put_alias(index=name, name=self.alias(kind))
+        self._ensured.add(kind)
 
     def _new_index_name(self, kind: str) -> str:
         return f"{self.alias(kind)}-{timezone.now():%Y%m%d%H%M%S%f}"
@@ -143,6 +148,7 @@ class ElasticsearchBackend:
         self.client.indices.update_aliases(actions=actions)
         for index in old:
             self.client.indices.delete(index=index, ignore_unavailable=True)
+        self._ensured.add(kind)
 
     def count(self, kind: str) -> int:
         try:
@@ -153,6 +159,7 @@ class ElasticsearchBackend:
     def drop_all(self) -> None:
         """Delete this prefix's indices and templates (tests)."""
         self.client.indices.delete(index=f"{self.prefix}-*", ignore_unavailable=True)
+        self._ensured.clear()
         for kind in registry.kinds():
             self.client.options(ignore_status=404).indices.delete_index_template(
                 name=self.alias(kind)
