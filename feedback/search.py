@@ -126,6 +126,14 @@ def _theme_post_ids(theme: Theme) -> list[int]:
     )
 
 
+def _thread_theme_ids(thread) -> list[int]:
+    return list(
+        PainPoint.objects.filter(thread_id=thread.pk, theme__isnull=False).values_list(
+            "theme_id", flat=True
+        )
+    )
+
+
 def _theme_ids(theme: Theme) -> list[int]:
     # A merge moves the posts (QuerySet.update, no signal) and then saves the
     # source: the target's document gains their words here.
@@ -156,6 +164,8 @@ THEMES = SearchKind(
     watch={
         "feedback.Theme": _theme_ids,
         "feedback.PainPoint": lambda post: [post.theme_id] if post.theme_id else [],
+        # A theme's document quotes its posts' titles: hiding one must drop it.
+        "community.Thread": _thread_theme_ids,
     },
     statuses=list(Theme.Status.choices),
 )

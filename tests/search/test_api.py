@@ -82,3 +82,19 @@ def test_triage_explains_a_refused_search(client, posts, pm):
     client.force_login(pm)
     html = client.get("/triage/", {"text": "-only"}).content.decode()
     assert "data-search-error" in html
+
+
+def test_hiding_a_post_drops_its_title_from_its_themes_document(
+    posts, indexed, moderator
+):
+    from community.services import moderation
+    from fanloop.search.models import SearchDocument
+
+    night, _battery = posts
+    theme_doc = SearchDocument.objects.filter(kind="theme", object_id=night.theme_id)
+    assert night.thread.title in theme_doc.get().body
+
+    with indexed():
+        moderation.thread_moderate(thread=night.thread, action="hide", by=moderator)
+
+    assert night.thread.title not in theme_doc.get().body

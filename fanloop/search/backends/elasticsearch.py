@@ -158,7 +158,12 @@ class ElasticsearchBackend:
 
     def drop_all(self) -> None:
         """Delete this prefix's indices and templates (tests)."""
-        self.client.indices.delete(index=f"{self.prefix}-*", ignore_unavailable=True)
+        # By name: clusters refuse wildcard deletes (destructive_requires_name).
+        found = self.client.indices.get(
+            index=f"{self.prefix}-*", ignore_unavailable=True
+        )
+        for index in found.body:
+            self.client.indices.delete(index=index, ignore_unavailable=True)
         self._ensured.clear()
         for kind in registry.kinds():
             self.client.options(ignore_status=404).indices.delete_index_template(
