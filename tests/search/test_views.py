@@ -90,13 +90,18 @@ def test_search_page_query_count_is_constant(
     assert response.content.decode().count('class="result"') == 20
 
 
+@pytest.fixture
+def corpus(post):
+    post("Battery drains 電池耗電", "相机闪退 in night mode; wi-fi v2.1 _under_ 100%")
+
+
 @settings(
     max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(text=st.text(max_size=600))
-def test_any_string_gives_results_or_a_message(backend, text):
+def test_any_string_gives_results_or_a_message(backend, corpus, text):
     try:
         results = service.search(text, viewer=_anonymous())
     except SearchQueryError as exc:
