@@ -98,3 +98,16 @@ def test_hiding_a_post_drops_its_title_from_its_themes_document(
         moderation.thread_moderate(thread=night.thread, action="hide", by=moderator)
 
     assert night.thread.title not in theme_doc.get().body
+
+
+def test_posts_q_query_count_is_constant(
+    client, indexed, django_assert_max_num_queries
+):
+    board = feedback_board()
+    with indexed():
+        for i in range(6):
+            make_post(title=f"Speaker crackles at volume {i}", board=board)
+    # candidates, documents, visible threads, the posts and their count
+    with django_assert_max_num_queries(8):
+        response = client.get("/api/v1/posts", {"q": "speaker"})
+    assert response.json()["count"] == 6
