@@ -19,6 +19,7 @@ demo: install
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py seed_feedback
 	$(PY) manage.py seed_releases
+	$(PY) manage.py search_index --if-empty
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -6,6 +6,7 @@ Environment variables:
     DATABASE_URL       database (default: SQLite file ``db.sqlite3`` beside manage.py)
     REDIS_URL          optional; enables the channels-redis layer and the Redis cache
     ELASTICSEARCH_URL  optional; search backend in production
+    FANLOOP_SEARCH_BACKEND  "database" or "elasticsearch" (default: by the line above)
     SECRET_KEY         required when DEBUG is off
     DEBUG              "1"/"true" for development (default: on unless production)
     ALLOWED_HOSTS      comma separated (default: localhost names)
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "community",
     "feedback",
     "releases",
+    "fanloop.search",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +172,20 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# Site search (fanloop/search): "database" (the site's own database: SQLite FTS5 or
+# PostgreSQL full-text) or "elasticsearch" (the default when ELASTICSEARCH_URL is set).
+FANLOOP_SEARCH_BACKEND = os.environ.get(
+    "FANLOOP_SEARCH_BACKEND", "elasticsearch" if ELASTICSEARCH_URL else "database"
+)
+# Elasticsearch index names start with this (one alias per kind: <prefix>-post, ...).
+FANLOOP_SEARCH_INDEX_PREFIX = os.environ.get("FANLOOP_SEARCH_INDEX_PREFIX", "fanloop")
+# What the search covers: each app declares its kinds in its own search.py. A kind
+# whose model is not installed yet is skipped (the changelog before its page model).
+FANLOOP_SEARCH_KINDS = [
+    "feedback.search.POSTS",
+    "feedback.search.THEMES",
+    "fanloop.search.kinds.CHANGELOGS",
+]
 
 AUTH_USER_MODEL = "community.Fan"
 AUTHENTICATION_BACKENDS = [

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from fanloop.api import api
+from fanloop.search.views import SearchView
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("search/", SearchView.as_view(), name="search"),
     path("api/v1/", api.urls),
     re_path(
         r"^api/",

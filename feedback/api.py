@@ -13,8 +13,10 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from community.api import auth_methods
 from community.models import Board
 from community.ratelimits import write_limited
+from community.search import SearchQueryError
 from feedback import selectors
 from feedback.models import PainPoint, Theme
+from feedback.search import search_filter
 from feedback.services import posts, triage, votes
 from feedback.services.themes import similar_posts
 
@@ -157,13 +159,23 @@ def post_list(
     request, board: str = "", theme: int | None = None, kind: str = "", q: str = ""
 ):
     qs = selectors.painpoint_list(
-        viewer=request.user,
-        board=board or None,
-        theme=theme,
-        kind=kind or None,
-        q=q or None,
+        viewer=request.user, board=board or None, theme=theme, kind=kind or None
     )
+    if q.strip():
+        qs = _searched(qs, q=q, kind="post", viewer=request.user)
     return [PostOut.from_post(p) for p in qs]
+
+
+def _searched(qs, *, q: str, kind: str, viewer):
+    """Narrow a list to the site search's matches, best first (``q=``)."""
+    try:
+        found = search_filter(qs, query=q, kind=kind, viewer=viewer)
+    except SearchQueryError as exc:
+        raise HttpError(422, f"q: {exc}") from exc
+    if found is None:  # no search engine installed: plain substring match
+        title = "thread__title" if kind == "post" else "title"
+        return qs.filter(**{f"{title}__icontains": q})
+    return found
 
 
 @router.post("/posts", response={201: PostOut}, auth=auth_methods())
@@ -217,12 +229,18 @@ def similar(request, text: str = ""):
 
 @router.get("/themes", response=list[ThemeOut])
 @paginate(LimitOffsetPagination)
-def theme_list(request, status: str = "", board: str = "", ordering: str = "-score"):
+def theme_list(
+    request, status: str = "", board: str = "", ordering: str = "", q: str = ""
+):
     if status and status not in Theme.Status.values:
         raise HttpError(422, f"status: one of {', '.join(Theme.Status.values)}.")
     qs = selectors.theme_list(
-        status=status or None, board=board or None, ordering=ordering
+        status=status or None, board=board or None, ordering=ordering or "-score"
     )
+    if q.strip():
+        # Best match first unless an ordering was asked for.
+        found = _searched(qs, q=q, kind="theme", viewer=request.user)
+        qs = found.order_by(*qs.query.order_by) if ordering else found
     return [ThemeOut.from_theme(t) for t in qs]
 
 

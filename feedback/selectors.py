@@ -179,6 +179,7 @@ def triage_rows(
     text: str | None = None,
     sort: str = "rank",
     include_closed: bool = False,
+    ids: list[int] | None = None,
 ) -> tuple[list[Theme], WeeklyBacklog | None]:
     """Open themes for the triage screen, with last backlog rank and movement.
 
@@ -196,6 +197,8 @@ def triage_rows(
         qs = qs.filter(status=status)
     if board:
         qs = qs.filter(board__slug=board)
+    if ids is not None:  # the site search's matches for the text box
+        qs = qs.filter(pk__in=ids)
     post_filter = Q()
     if kind:
         post_filter &= Q(posts__kind=kind)

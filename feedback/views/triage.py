@@ -13,6 +13,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from community.models import Board
+from community.search import SearchQueryError, search_ids
 from feedback import selectors
 from feedback.models import PainPoint, Theme
 from feedback.services import triage
@@ -29,7 +30,12 @@ class TriageView(View):
         if filters["status"] not in Theme.Status.values:
             filters["status"] = None
         sort = request.GET.get("sort", "rank")
-        themes, backlog = selectors.triage_rows(**filters, sort=sort)
+        ids, search_error = _search(filters["text"], request.user)
+        themes, backlog = selectors.triage_rows(
+            **{**filters, "text": filters["text"] if ids is None else None},
+            ids=ids,
+            sort=sort,
+        )
         options = _status_options()
         for theme in themes:
             theme.status_options = options[theme.status]
@@ -45,8 +51,20 @@ class TriageView(View):
                 "statuses": Theme.Status.choices,
                 "kinds": PainPoint.Kind.choices,
                 "boards": Board.objects.all(),
+                "search_error": search_error,
             },
         )
+
+
+def _search(text: str | None, viewer) -> tuple[list[int] | None, str]:
+    """Ids of the themes the site search finds for the text box, and the message
+    for a refused query; None when no search engine is installed."""
+    if not text:
+        return None, ""
+    try:
+        return search_ids(query=text, kind="theme", viewer=viewer), ""
+    except SearchQueryError as exc:
+        return [], str(exc)
 
 
 def _status_options() -> dict[str, str]:

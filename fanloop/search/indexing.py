@@ -1,0 +1,87 @@
+"""Keeping the index current.
+
+Apps do not know about the search (they cannot import the project package), so the
+project listens: every kind names the models whose writes change it (``watch``), a
+save or delete of one of those collects the ids in the current transaction, and on
+commit one task per kind re-reads them and updates the index. With the "immediate"
+tasks backend that happens before the response is sent, so a hidden thread or a
+merged theme leaves the results within the same request; the query-time visibility
+check covers a queued backend's delay.
+
+Writes through ``QuerySet.update()`` send no signal: a post moved between themes
+that way keeps its old status facet until the next save or ``search_index``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from django.apps import apps
+from django.core.signals import setting_changed
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from fanloop.search import registry
+from fanloop.search.backends import get_backend
+
+logger = logging.getLogger(__name__)
+
+
+def index_now(kind_name: str, ids: list[int]) -> int:
+    """Write the current state of these objects to the index (or remove them)."""
+    kind = registry.kinds().get(kind_name)
+    if kind is None or not ids:
+        return 0
+    backend = get_backend()
+    wanted = sorted(set(ids))
+    written = 0
+    seen: set[int] = set()
+    for batch in kind.documents(wanted, vectors=backend.wants_vectors):
+        seen.update(pk for pk, _doc in batch)
+        backend.index(kind.name, batch)
+        written += sum(1 for _pk, doc in batch if doc is not None)
+    gone = [pk for pk in wanted if pk not in seen]
+    if gone:
+        backend.index(kind.name, [], removed=gone)
+    return written
+
+
+def _enqueue(kind: str, ids: list[int]) -> None:
+    from fanloop.search.tasks import index_objects
+
+    try:
+        index_objects.enqueue(kind=kind, ids=ids)
+    except Exception:  # the write succeeded; a stale index must not undo that
+        logger.exception("search: could not index %s %s", kind, ids)
+
+
+def schedule(kind: str, ids: list[int]) -> None:
+    """Index these objects once the current transaction commits."""
+    if ids:
+        transaction.on_commit(functools.partial(_enqueue, kind, sorted(set(ids))))
+
+
+def _on_change(sender, instance, **kwargs) -> None:
+    label = sender._meta.label
+    for kind in registry.kinds().values():
+        affected = kind.watch.get(label)
+        if affected is not None:
+            schedule(kind.name, affected(instance))
+
+
+def _reset(*, setting, **kwargs) -> None:
+    if setting in {"FANLOOP_SEARCH_KINDS", "FANLOOP_SEARCH_BACKEND"}:
+        registry.kinds.cache_clear()
+        get_backend.cache_clear()
+
+
+def connect() -> None:
+    labels = {label for kind in registry.kinds().values() for label in kind.watch}
+    for label in labels:
+        model = apps.get_model(label)
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"search-{label}")
+        post_delete.connect(
+            _on_change, sender=model, dispatch_uid=f"search-del-{label}"
+        )
+    setting_changed.connect(_reset, dispatch_uid="search-settings")
