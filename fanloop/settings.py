@@ -178,6 +178,10 @@ FANLOOP_SEARCH_BACKEND = os.environ.get(
     "FANLOOP_SEARCH_BACKEND", "elasticsearch" if ELASTICSEARCH_URL else "database"
 )
 # Elasticsearch index names start with this (one alias per kind: <prefix>-post, ...).
+# Similar-post suggestions: "" asks each worker's in-process index; a dotted path
+# names a function (vector=, text=, k=) -> [(post id, score)] that asks a shared
+# engine, e.g. "fanloop.search.knn.neighbours" (kNN in Elasticsearch).
+FANLOOP_SIMILAR_BACKEND = os.environ.get("FANLOOP_SIMILAR_BACKEND", "")
 FANLOOP_SEARCH_INDEX_PREFIX = os.environ.get("FANLOOP_SEARCH_INDEX_PREFIX", "fanloop")
 # What the search covers: each app declares its kinds in its own search.py. A kind
 # whose model is not installed yet is skipped (the changelog before its page model).

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from feedback import clustering
@@ -51,12 +53,29 @@ def post_assign(*, post: PainPoint, vector: bytes | None = None) -> Theme:
     return theme
 
 
-def similar_posts(*, text: str, viewer, limit: int = 5) -> list[dict]:
+def _neighbours(text: str, k: int) -> list[tuple[int, float]]:
+    """Nearest posts to ``text`` as (post id, score), best first.
+
+    In process by default (this worker's index). ``FANLOOP_SIMILAR_BACKEND`` names a
+    function ``(vector=, text=, k=)`` that asks a shared engine instead, e.g. the
+    kNN query of the Elasticsearch search backend: the way to go when there are too
+    many posts, or web workers, for every worker to hold every post's vector.
+    """
     engine = get_engine()
-    hits = get_index().similar(engine.encode_query(text), text, k=limit * 3)
+    vector = engine.encode_query(text)
+    if settings.FANLOOP_SIMILAR_BACKEND:
+        if vector is None:
+            return []
+        search = import_string(settings.FANLOOP_SIMILAR_BACKEND)
+        return search(vector=[float(x) for x in vector], text=text, k=k)
+    return [(hit.post_id, hit.score) for hit in get_index().similar(vector, text, k=k)]
+
+
+def similar_posts(*, text: str, viewer, limit: int = 5) -> list[dict]:
+    hits = _neighbours(text, limit * 3)
     if not hits:
         return []
-    ids = [hit.post_id for hit in hits]
+    ids = [post_id for post_id, _score in hits]
     rows = {
         p.pk: p
         for p in PainPoint.objects.filter(pk__in=ids, thread__is_hidden=False)
@@ -72,8 +91,8 @@ def similar_posts(*, text: str, viewer, limit: int = 5) -> list[dict]:
         )
     }
     results = []
-    for hit in hits:
-        post = rows.get(hit.post_id)
+    for post_id, score in hits:
+        post = rows.get(post_id)
         if post is None:
             continue
         results.append(
@@ -81,7 +100,7 @@ def similar_posts(*, text: str, viewer, limit: int = 5) -> list[dict]:
                 "post": post.pk,
                 "theme": post.theme_id,
                 "title": post.thread.title,
-                "score": round(float(hit.score), 4),
+                "score": round(float(score), 4),
                 "votes": post.vote_count,
                 "theme_fans": post.theme.fan_count if post.theme_id else 0,
                 "url": post.thread.get_absolute_url(),

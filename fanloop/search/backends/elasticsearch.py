@@ -90,11 +90,16 @@ class ElasticsearchBackend:
             hits=hits, total=response["hits"]["total"]["value"], facets=facet_counts
         )
 
-    def similar(self, vector: list[float], text: str = "", k: int = 5) -> list[int]:
-        """Post ids nearest to ``vector`` (kNN, combined with ``text``)."""
+    def similar(
+        self, vector: list[float], text: str = "", k: int = 5
+    ) -> list[tuple[int, float]]:
+        """(post id, score) nearest to ``vector`` (kNN, combined with ``text``)."""
         body = documents.build_similar([self.alias("post")], vector, text, k)
         response = self.client.search(index=self.alias("post"), body=body.to_dict())
-        return [hit["_source"]["object_id"] for hit in response["hits"]["hits"]]
+        return [
+            (hit["_source"]["object_id"], float(hit["_score"]))
+            for hit in response["hits"]["hits"]
+        ]
 
     # --- writes --------------------------------------------------------------------
 
