@@ -311,13 +311,38 @@ def release_publish(*, release: Release, by: Fan) -> ChangelogPage:
         release.save(update_fields=["status", "published_at"])
     page = _page_write(release=release, items=items, by=by)
     page_url = page.url or f"/changelog/{page.slug}/"
-    reporters: dict[int, list[int]] = defaultdict(list)
-    voters: dict[int, list[int]] = defaultdict(list)
-    for item, fan, role in rows:
-        (voters if role == Credit.Role.VOTER else reporters)[item.pk].append(fan)
-    for item in items:
-        _notify_item(release, item, page_url, reporters[item.pk], voters[item.pk])
+    _notify_fans(release, items, page_url, rows)
     return page
+
+
+def _notify_fans(release: Release, items: list[ReleaseItem], page_url: str, rows):
+    """Reporters hear about each item they reported ("Fixed for you?"); a voter
+    hears once per release: about the item when it is one, else how many."""
+    reporters: dict[int, list[int]] = defaultdict(list)
+    voted: dict[int, list[ReleaseItem]] = defaultdict(list)
+    for item, fan, role in rows:
+        if role == Credit.Role.VOTER:
+            voted[fan].append(item)
+        else:
+            reporters[item.pk].append(fan)
+    single: dict[int, list[int]] = defaultdict(list)
+    several: dict[int, list[int]] = defaultdict(list)
+    for fan, fan_items in voted.items():
+        if len(fan_items) == 1:
+            single[fan_items[0].pk].append(fan)
+        else:
+            several[len(fan_items)].append(fan)
+    for item in items:
+        _notify_item(release, item, page_url, reporters[item.pk], single[item.pk])
+    for count, fans in several.items():
+        notify(
+            recipients=fans,
+            kind="release_vote",
+            text=_("%(n)d changes you voted for shipped in %(version)s.")
+            % {"n": count, "version": release.version},
+            url=page_url,
+            event_key=f"release-votes:{release.pk}",
+        )
 
 
 def item_rate(

@@ -81,3 +81,20 @@ def test_only_pms_can_publish(fan, pm, fans):
     with pytest.raises(PermissionDenied):
         release_publish(release=release, by=fan)
     assert not Notification.objects.filter(kind__startswith="release").exists()
+
+
+def test_a_voter_of_several_items_gets_one_notification_for_the_release(pm, fans):
+    first, first_posts = theme_with_posts(fans[0])
+    second, second_posts = theme_with_posts(
+        fans[1], title="Fingerprint unlock fails after the update"
+    )
+    voter = FanFactory()
+    vote_cast(fan=voter, post=first_posts[0])
+    vote_cast(fan=voter, post=second_posts[0])
+    release = make_release(by=pm, themes=[first, second], version="24.11.22")
+
+    release_publish(release=release, by=pm)
+    release_publish(release=release, by=pm)
+
+    [note] = Notification.objects.filter(recipient=voter)
+    assert note.text == "2 changes you voted for shipped in 24.11.22."
