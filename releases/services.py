@@ -284,13 +284,15 @@ def release_publish(*, release: Release, by: Fan) -> ChangelogPage:
     if not items:
         raise ValidationError(_("A release needs at least one item to publish."))
     rows = _credit_rows(release, items)
-    insert_rows(
-        Credit,
-        ["item_id", "fan_id", "role"],
-        ((item.pk, fan, role) for item, fan, role in rows),
-        constants={"created_at": timezone.now()},
-        ignore_conflicts=True,
-    )
+    now = timezone.now()
+    for role in Credit.Role.values:  # the role as a constant: only ids per row
+        insert_rows(
+            Credit,
+            ["item_id", "fan_id"],
+            ((item.pk, fan) for item, fan, r in rows if r == role),
+            constants={"role": role, "created_at": now},
+            ignore_conflicts=True,
+        )
     ReleaseItem.objects.bulk_update(items, ["fan_count", "voter_count"])
     weights = settings.FANLOOP_CREDIT_REPUTATION
     reason = _("Credited in release %(version)s") % {"version": release.version}
