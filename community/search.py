@@ -131,6 +131,12 @@ def thread_rows(ids: list[int] | None, extra: Iterable[str] = ()) -> Iterator[li
         for start in range(0, len(ids), BATCH):
             yield list(qs.filter(pk__in=ids[start : start + BATCH]))
         return
+    yield from pk_batches(qs)
+
+
+def pk_batches(qs):
+    """All rows of a ``values()`` queryset ordered by pk, in batches (keyset
+    pagination: each batch is one indexed range query, however deep)."""
     last = 0
     while True:
         rows = list(qs.filter(pk__gt=last)[:BATCH])

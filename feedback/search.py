@@ -15,6 +15,7 @@ from community.search import (
     BODY_CHARS,
     Document,
     SearchKind,
+    pk_batches,
     search_ids,
     thread_document,
     thread_rows,
@@ -68,7 +69,7 @@ def theme_documents(ids: list[int] | None, vectors: bool = False) -> Iterator[li
     batches = (
         (qs.filter(pk__in=ids[i : i + BATCH]) for i in range(0, len(ids), BATCH))
         if ids is not None
-        else _pk_batches(qs)
+        else pk_batches(qs)
     )
     for batch in batches:
         rows = list(batch)
@@ -83,16 +84,6 @@ def theme_documents(ids: list[int] | None, vectors: bool = False) -> Iterator[li
             if len(titles.setdefault(theme_id, [])) < THEME_POST_TITLES:
                 titles[theme_id].append(title)
         yield [(r["id"], _theme_document(r, titles.get(r["id"], []))) for r in rows]
-
-
-def _pk_batches(qs):
-    last = 0
-    while True:
-        rows = list(qs.filter(pk__gt=last)[:BATCH])
-        if not rows:
-            return
-        last = rows[-1]["id"]
-        yield rows
 
 
 def _theme_document(row: dict, titles: list[str]) -> Document | None:
