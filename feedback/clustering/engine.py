@@ -86,6 +86,11 @@ class Engine:
     # 0.62, merging the online themes 0.69. Hybrid: 0.82 from single posts, 0.80
     # from themes, and only single posts let a theme that mixed problems split.
     recluster_from_themes: bool = False
+    # After re-clustering, unpinned posts of themes smaller than ``absorb_below``
+    # join the larger theme they are on average most similar to, if that similarity
+    # reaches ``absorb_threshold`` (agglomerate.absorb_small); 0 turns this off.
+    absorb_below: int = 0
+    absorb_threshold: float = 0.15
 
     @property
     def dense(self) -> bool:
@@ -198,6 +203,7 @@ HYBRID = Engine(
     # Measured: with the reference centre, unrelated product complaints reach cosines
     # of ~0.45 and paraphrases ~0.75, so small forums (< 64 posts) need a higher bar.
     cold_threshold=0.5,
+    absorb_below=8,
 )
 ENGINES = {"hybrid": HYBRID, "lexical": LEXICAL}
 
