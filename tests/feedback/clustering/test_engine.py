@@ -1,6 +1,7 @@
 """The clustering engine as a library: texts in, themes out (no database)."""
 
 import logging
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -186,3 +187,19 @@ def test_hybrid_falls_back_to_lexical_with_a_warning_when_the_encoder_fails(capl
 def test_unknown_engine_name_is_an_error():
     with pytest.raises(ValueError, match="unknown"):
         get_engine("quantum")
+
+
+def test_suggestions_weigh_each_term_family_by_its_own_cosine(lexical):
+    engine = replace(lexical, similar_weights=(0.0, 1.0, 0.0, 0.0, 0.5))
+    index = ThemeIndex(engine)
+    texts = ["Camera crashes in night mode", "相机夜景模式闪退", "Battery drains"]
+    for post_id, text in enumerate(texts):
+        index.add(post_id, b"", None, post_text(text, ""))
+    index.remove(2)
+    scores = index.suggestion_scores(None, post_text(texts[0], ""))
+    assert scores[0] == pytest.approx(1.0, abs=1e-5)  # same Latin words
+    assert scores[1] == pytest.approx(0.0)
+    assert scores[2] == -np.inf  # removed
+    chinese = index.suggestion_scores(None, post_text(texts[1], ""))
+    # Chinese words weigh 0 here, character bigrams 0.5.
+    assert chinese[1] == pytest.approx(0.5, abs=1e-5)
