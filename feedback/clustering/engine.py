@@ -128,12 +128,13 @@ class Engine:
     absorb_threshold: float = 0.15
     # Suggestions (near duplicates): weights of the dense cosine and of each term
     # family's own TF-IDF cosine, in the order of ``FAMILIES``; None: the same
-    # similarity as assignment. Hybrid (1, 1, 0.1, 1, 0.1) from 5-fold CV over the
-    # query groups of gitbugs and atec (grid 0–1 per family, best mean recall@5 on
-    # the training folds): Latin words and 4-grams count as much as the dense
-    # cosine, Chinese words and bigrams barely (segmentation of 12-character
-    # questions is noisy and the dense vector already sees them). gitbugs recall@5
-    # 0.739 → 0.783 (held-out folds 0.758), atec 0.414 → 0.411 (noise: ±0.005).
+    # similarity as assignment. Hybrid (1, 0.25, 0.05, 0.25, 0.1): what 5-fold CV
+    # over the query groups of gitbugs and atec chose in most folds
+    # (``bench/cluster_quality.py --tune --sets gitbugs,atec``; dense weight 1,
+    # others from a 0–1 grid, best mean recall@5 on the training folds). Latin
+    # words and 4-grams count; Chinese words and bigrams barely, since the dense
+    # vector already reads 12-character questions better than noisy segmentation.
+    # gitbugs recall@5 0.739 → 0.783, atec 0.414 → 0.412 (noise: ±0.005).
     similar_weights: tuple[float, ...] | None = None
 
     @property
@@ -267,7 +268,7 @@ HYBRID = Engine(
     # of ~0.45 and paraphrases ~0.75, so small forums (< 64 posts) need a higher bar.
     cold_threshold=0.5,
     absorb_below=8,
-    similar_weights=(1.0, 1.0, 0.1, 1.0, 0.1),
+    similar_weights=(1.0, 0.25, 0.05, 0.25, 0.1),
 )
 ENGINES = {"hybrid": HYBRID, "lexical": LEXICAL}
 
