@@ -14,14 +14,27 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from feedback.clustering.engine import DIM, FAMILIES, Engine, family, lexical_terms
+from feedback.clustering.engine import (
+    DIM,
+    FAMILIES,
+    Engine,
+    cjk_chars,
+    family,
+    lexical_terms,
+)
+from feedback.clustering.mismatch import PENALTY
 from feedback.clustering.types import Assignment, Similar
 
 COMMON_TERM_SHARE = 0.05
 # Below this many posts the reference centre is used; from here on the corpus mean.
 RECENTRE_FROM = 64
 CANDIDATES = 40
+# Suggestions re-ranked with the character mismatch penalty.
+RERANK = 30
 THEME_EVIDENCE = 3
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 class _Postings:
@@ -67,6 +80,8 @@ class ThemeIndex:
         # row's unit TF-IDF vector: dividing a family's partial dot product by it
         # gives that family's own cosine, which suggestions weigh separately.
         self.family_norm = np.ones((capacity, len(FAMILIES)), dtype=np.float32)
+        self.chars: list[frozenset[str]] = []
+        self.mismatch_penalty: dict[str, float] = PENALTY
         # Theme centroids: sums of members' centred vectors and lexical weights.
         self.theme_row: dict[int, int] = {}
         self.theme_keys: list[int] = []
@@ -130,6 +145,7 @@ class ThemeIndex:
         self.df.update(counts.keys())
         weights = self._weights(counts)
         self.terms.append(weights)
+        self.chars.append(cjk_chars(text) if self.engine.mismatch_weight else _NONE)
         sq = [0.0] * len(FAMILIES)
         for term, weight in weights.items():
             self.postings[term].add(row, weight)
@@ -285,13 +301,32 @@ class ThemeIndex:
         out[~self.active[:n]] = -np.inf
         return out
 
+    def _mismatch(self, scores: np.ndarray, text: str, k: int) -> np.ndarray:
+        """Lower the scores of the best ``RERANK`` rows by the mismatch penalty (in
+        place) and return those rows, best first."""
+        top = self._top(scores, max(k, RERANK))
+        query = cjk_chars(text)
+        if not query:
+            return top
+        weight = self.engine.mismatch_weight
+        penalty = self.mismatch_penalty
+        for row in top:
+            chars = self.chars[row]
+            if chars:
+                scores[row] -= weight * sum(penalty.get(c, 0.0) for c in query ^ chars)
+        return top[np.argsort(-scores[top], kind="stable")]
+
     def similar(self, vector, text: str, k: int = 5) -> list[Similar]:
         if self.engine.similar_weights is None:
             scores = self.scores(vector, text)
         else:
             scores = self.suggestion_scores(vector, text)
+        if self.engine.mismatch_weight:
+            rows = self._mismatch(scores, text, k)[:k]
+        else:
+            rows = self._top(scores, k)
         result = []
-        for row in self._top(scores, k):
+        for row in rows:
             if not np.isfinite(scores[row]):
                 break
             theme = int(self.themes[row])

@@ -203,3 +203,19 @@ def test_suggestions_weigh_each_term_family_by_its_own_cosine(lexical):
     chinese = index.suggestion_scores(None, post_text(texts[1], ""))
     # Chinese words weigh 0 here, character bigrams 0.5.
     assert chinese[1] == pytest.approx(0.5, abs=1e-5)
+
+
+def test_suggestions_demote_posts_about_another_product(lexical):
+    engine = replace(
+        lexical, similar_weights=(0.0, 0.0, 0.0, 0.0, 1.0), mismatch_weight=1.0
+    )
+    index = ThemeIndex(engine)
+    for post_id, text in enumerate(["借呗怎么还款", "花呗还款怎么办理"]):
+        index.add(post_id, b"", None, post_text(text, ""))
+    query = "花呗怎么还款"
+    index.mismatch_penalty = {}
+    assert [h.post_id for h in index.similar(None, query, k=2)] == [0, 1]
+    index.mismatch_penalty = {"借": 1.0, "花": 1.0}  # 借呗 (loans) ≠ 花呗 (credit)
+    assert [h.post_id for h in index.similar(None, query, k=2)] == [1, 0]
+    scores = [h.score for h in index.similar(None, query, k=2)]
+    assert scores == sorted(scores, reverse=True)
