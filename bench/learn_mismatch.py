@@ -11,6 +11,7 @@ held-out fold's groups are left out), and the weight ``LAMBDA`` the training fol
 chose.
 
     .venv/bin/python bench/learn_mismatch.py --folds 5   # cross-validation
+    .venv/bin/python bench/learn_mismatch.py --folds 5 --engine lexical
     .venv/bin/python bench/learn_mismatch.py             # write the table
 """
 
@@ -22,6 +23,7 @@ import math
 import random
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +69,7 @@ def learn(pairs, text_of, skip=lambda pair: False) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=0)
+    parser.add_argument("--engine", default="hybrid")
     args = parser.parse_args()
     rows = cq.load("atec")
     text_of = {r["id"]: r["text"] for r in rows}
@@ -88,7 +91,8 @@ def main() -> None:
         )
         print(f"{len(table)} characters written to {TARGET.relative_to(ROOT)}")
         return
-    engine = get_engine("hybrid")
+    # Any non-zero weight makes the index keep each post's characters.
+    engine = replace(get_engine(args.engine), mismatch_weight=1.0)
     index, queries, corpus, qtexts, qvec = cq.near_duplicate_index(
         engine, rows, "hybrid-atec-all"
     )
@@ -110,7 +114,7 @@ def main() -> None:
     )
     base = np.array(bases)
     query_chars = [cjk_chars(text) for text in qtexts]
-    weights = (0.0, 0.04, 0.08, 0.12, 0.16)
+    weights = (0.0, 0.04, 0.08, 0.12, 0.16, 0.24, 0.32)
     held = []
     for k in range(args.folds):
         table = learn(
