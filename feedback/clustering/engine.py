@@ -151,10 +151,14 @@ class Engine:
     similar_weights: tuple[float, ...] | None = None
     # Suggestions: the best ``RERANK`` posts lose ``mismatch_weight`` × the learned
     # penalty (mismatch.PENALTY) of each Chinese character found in only one of
-    # query and post. 0.08 chosen by 5-fold group CV (bench/learn_mismatch.py
-    # --folds 5; penalties learned on the training folds' pairs): atec recall@5
-    # held out 0.410 → 0.427.
+    # query and post...
     mismatch_weight: float = 0.0
+    # ... and gain ``match_weight`` × the learned bonus (mismatch.BONUS) of each
+    # Chinese character in both. Weights by 5-fold group CV (bench/learn_mismatch.py
+    # --folds 5, tables learned on the training folds' pairs; the value most folds
+    # chose): hybrid 0.04/0.12, atec recall@5 held out 0.410 → 0.433; lexical
+    # 0.24/0.24, 0.271 → 0.364.
+    match_weight: float = 0.0
 
     @property
     def dense(self) -> bool:
@@ -280,9 +284,8 @@ LEXICAL = Engine(
     # Group CV as for the hybrid (bench/cluster_quality.py --engine lexical --tune):
     # gitbugs recall@5 0.739 → 0.761 (4-grams carry Latin titles), atec 0.268 → 0.271.
     similar_weights=(0.0, 0.05, 0.25, 0.25, 1.0),
-    # bench/learn_mismatch.py --folds 5 --engine lexical: the folds chose 0.16–0.32
-    # (median 0.24); atec recall@5 held out 0.271 → 0.354.
     mismatch_weight=0.24,
+    match_weight=0.24,
 )
 HYBRID = Engine(
     "hybrid",
@@ -294,7 +297,8 @@ HYBRID = Engine(
     cold_threshold=0.5,
     absorb_below=8,
     similar_weights=(1.0, 0.25, 0.05, 0.25, 0.1),
-    mismatch_weight=0.08,
+    mismatch_weight=0.04,
+    match_weight=0.12,
 )
 ENGINES = {"hybrid": HYBRID, "lexical": LEXICAL}
 

@@ -22,7 +22,7 @@ from feedback.clustering.engine import (
     family,
     lexical_terms,
 )
-from feedback.clustering.mismatch import PENALTY
+from feedback.clustering.mismatch import BONUS, PENALTY
 from feedback.clustering.types import Assignment, Similar
 
 COMMON_TERM_SHARE = 0.05
@@ -82,6 +82,7 @@ class ThemeIndex:
         self.family_norm = np.ones((capacity, len(FAMILIES)), dtype=np.float32)
         self.chars: list[frozenset[str]] = []
         self.mismatch_penalty: dict[str, float] = PENALTY
+        self.match_bonus: dict[str, float] = BONUS
         # Theme centroids: sums of members' centred vectors and lexical weights.
         self.theme_row: dict[int, int] = {}
         self.theme_keys: list[int] = []
@@ -302,18 +303,20 @@ class ThemeIndex:
         return out
 
     def _mismatch(self, scores: np.ndarray, text: str, k: int) -> np.ndarray:
-        """Lower the scores of the best ``RERANK`` rows by the mismatch penalty (in
-        place) and return those rows, best first."""
+        """Adjust the scores of the best ``RERANK`` rows by the characters' learned
+        penalties and bonuses (in place); return those rows, best first."""
         top = self._top(scores, max(k, RERANK))
         query = cjk_chars(text)
         if not query:
             return top
-        weight = self.engine.mismatch_weight
-        penalty = self.mismatch_penalty
+        weight, penalty = self.engine.mismatch_weight, self.mismatch_penalty
+        bonus_weight, bonus = self.engine.match_weight, self.match_bonus
         for row in top:
             chars = self.chars[row]
             if chars:
-                scores[row] -= weight * sum(penalty.get(c, 0.0) for c in query ^ chars)
+                scores[row] += bonus_weight * sum(
+                    bonus.get(c, 0.0) for c in query & chars
+                ) - weight * sum(penalty.get(c, 0.0) for c in query ^ chars)
         return top[np.argsort(-scores[top], kind="stable")]
 
     def similar(self, vector, text: str, k: int = 5) -> list[Similar]:
