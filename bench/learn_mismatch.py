@@ -153,7 +153,10 @@ def main() -> None:
             np.array(
                 [
                     [
-                        sum(table.get(c, 0.0) for c in op(chars, index.chars[row]))
+                        sum(
+                            table.get(c, 0.0)
+                            for c in op(chars, frozenset(index.chars[row]))
+                        )
                         if index.chars[row]
                         else 0.0
                         for row in top

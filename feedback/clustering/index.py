@@ -34,9 +34,6 @@ RERANK = 30
 THEME_EVIDENCE = 3
 
 
-_NONE: frozenset[str] = frozenset()
-
-
 class _Postings:
     __slots__ = ("rows", "weights", "arrays")
 
@@ -80,7 +77,9 @@ class ThemeIndex:
         # row's unit TF-IDF vector: dividing a family's partial dot product by it
         # gives that family's own cosine, which suggestions weigh separately.
         self.family_norm = np.ones((capacity, len(FAMILIES)), dtype=np.float32)
-        self.chars: list[frozenset[str]] = []
+        # Each post's distinct Chinese characters as one short string: a set per
+        # post would cost kilobytes; sets are built only for the rows re-ranked.
+        self.chars: list[str] = []
         self.mismatch_penalty: dict[str, float] = PENALTY
         self.match_bonus: dict[str, float] = BONUS
         # Theme centroids: sums of members' centred vectors and lexical weights.
@@ -146,7 +145,9 @@ class ThemeIndex:
         self.df.update(counts.keys())
         weights = self._weights(counts)
         self.terms.append(weights)
-        self.chars.append(cjk_chars(text) if self.engine.mismatch_weight else _NONE)
+        self.chars.append(
+            "".join(sorted(cjk_chars(text))) if self.engine.mismatch_weight else ""
+        )
         sq = [0.0] * len(FAMILIES)
         for term, weight in weights.items():
             self.postings[term].add(row, weight)
@@ -312,8 +313,8 @@ class ThemeIndex:
         weight, penalty = self.engine.mismatch_weight, self.mismatch_penalty
         bonus_weight, bonus = self.engine.match_weight, self.match_bonus
         for row in top:
-            chars = self.chars[row]
-            if chars:
+            if self.chars[row]:
+                chars = frozenset(self.chars[row])
                 scores[row] += bonus_weight * sum(
                     bonus.get(c, 0.0) for c in query & chars
                 ) - weight * sum(penalty.get(c, 0.0) for c in query ^ chars)
