@@ -82,8 +82,9 @@ def lexical_terms(text: str) -> Counter:
 def cjk_chars(text: str, limit: int = 64) -> frozenset[str]:
     """The distinct Chinese characters among the first ``limit`` of a text (after
     folding Traditional to Simplified), for the mismatch penalty of suggestions."""
-    chars = "".join(CJK_RE.findall(normalise(text)))[:limit]
-    return frozenset(chars)
+    # Folding only the characters kept: OpenCC is pure Python and slow on long posts.
+    chars = "".join(CJK_RE.findall(text or ""))[:limit]
+    return frozenset(normalise(chars)) if chars else frozenset()
 
 
 # Term families of ``lexical_terms``: Latin words and identifier parts, Chinese
