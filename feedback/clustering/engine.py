@@ -211,10 +211,10 @@ def encoder_threads() -> int:
     OpenMP's default is to spin while waiting for work; with more threads than
     free cores (a loaded 2-core server running several workers) one encode then
     took ~380 ms instead of ~28 ms, which is why this used to be 1. Threads that
-    sleep instead (``OMP_WAIT_POLICY=PASSIVE``, set in ``_model``) keep the gain
-    without the collapse. Measured on 2 cores under a load of ~7: a 30-token post
-    encodes in 30–53 ms with 2 passive threads, 55–94 ms with 1, 1.5 s with 2
-    spinning ones; a 160-token post in 200–220 ms against 360–860 ms.
+    sleep instead (``OMP_WAIT_POLICY=PASSIVE``, set in ``_model``) do not
+    collapse: on a shared 2-core machine under a load of 3.5 a 42-token post
+    took 40–45 ms with two passive threads and 39–56 ms with one (1.5 s with two
+    spinning ones). The second thread pays off only when a core is free.
     """
     return max(1, min(2, os.cpu_count() or 1))
 
