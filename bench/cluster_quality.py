@@ -11,6 +11,7 @@ bench/out/ (gitignored), so only the first run pays for encoding.
     .venv/bin/python bench/cluster_quality.py --engine lexical
     .venv/bin/python bench/cluster_quality.py --sets banking77 --limit 2000
     .venv/bin/python bench/cluster_quality.py --tune           # thresholds by group CV
+    .venv/bin/python bench/cluster_quality.py --tune --sets atec   # suggestion weights
     .venv/bin/python bench/cluster_quality.py --scale 100000 --sets ""
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import random
 import resource
@@ -42,6 +44,7 @@ from feedback.clustering import (  # noqa: E402
     post_text,
     recluster,
 )
+from feedback.clustering.engine import FAMILIES  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 OUT = Path(__file__).resolve().parent / "out"
@@ -135,7 +138,8 @@ def themes_protocol(engine, rows, vectors):
     }
 
 
-def near_duplicates(engine, rows, tag):
+def near_duplicate_split(rows):
+    """Queries and corpus of the near-duplicate protocol (see the data README)."""
     rng = random.Random(7)
     groups = defaultdict(list)
     order = []
@@ -151,6 +155,11 @@ def near_duplicates(engine, rows, tag):
         queries.append(q)
         corpus.extend(r for r in groups[g] if r is not q)
     corpus.extend(rng.sample(singletons, min(3000, len(singletons))))
+    return queries, corpus
+
+
+def near_duplicate_index(engine, rows, tag):
+    queries, corpus = near_duplicate_split(rows)
     ctexts = [post_text(r["text"], "") for r in corpus]
     cvec = encode_cached(engine, ctexts, tag + "-corpus")
     index = ThemeIndex(engine, capacity=len(corpus) + 16)
@@ -158,6 +167,11 @@ def near_duplicates(engine, rows, tag):
         index.add(i, blob, None, text)
     qtexts = [r["text"] for r in queries]
     qvec = encode_cached(engine, qtexts, tag + "-queries")
+    return index, queries, corpus, qtexts, qvec
+
+
+def near_duplicates(engine, rows, tag):
+    index, queries, corpus, qtexts, qvec = near_duplicate_index(engine, rows, tag)
     hits, times = 0, []
     for q, text, blob in zip(queries, qtexts, qvec, strict=True):
         t0 = time.perf_counter()
@@ -220,6 +234,90 @@ def tune(engine, rows, vectors, folds: int = 3):
         )
         print("  ", json.dumps(report[-1]), flush=True)
     return report
+
+
+SIMILAR_GRID = (0.0, 0.05, 0.1, 0.25, 0.5, 1.0)
+
+
+def tune_similar(engine, rows, tag, folds: int = 5):
+    """Suggestion weights (``Engine.similar_weights``) by cross-validation over the
+    query groups: the score of every query against every post is split into the
+    dense cosine and one cosine per term family; each weight vector of a grid (dense
+    weight fixed at 1, or 0 for the lexical engine) is scored on the training folds
+    and the winner on the held-out fold."""
+    index, queries, corpus, qtexts, qvec = near_duplicate_index(engine, rows, tag)
+    n_parts = 1 + len(FAMILIES)
+    parts = []
+    for part in range(n_parts):
+        one_hot = tuple(1.0 if i == part else 0.0 for i in range(n_parts))
+        index.engine = replace(engine, similar_weights=one_hot)
+        parts.append(
+            np.vstack(
+                [
+                    index.suggestion_scores(engine.decode(blob), text)
+                    for text, blob in zip(qtexts, qvec, strict=True)
+                ]
+            )
+        )
+    index.engine = engine
+    stacked = np.stack(parts, axis=-1)  # queries × posts × parts
+    truth = np.array([c["group"] for c in corpus])
+    query_groups = np.array([q["group"] for q in queries])
+    # Candidates: the top 30 posts of each part hold nearly every top-5 hit.
+    candidates = np.concatenate(
+        [
+            np.argpartition(-np.nan_to_num(p, neginf=-9), 30, axis=1)[:, :30]
+            for p in parts
+        ],
+        axis=1,
+    )
+    features = np.take_along_axis(stacked, candidates[..., None], axis=1)
+    features = np.nan_to_num(features, neginf=-9)
+    same = truth[candidates] == query_groups[:, None]
+    repeated = np.zeros_like(same)
+    for q in range(len(candidates)):
+        _, first = np.unique(candidates[q], return_index=True)
+        repeated[q] = True
+        repeated[q, first] = False
+    dense_levels = (1.0,) if engine.dense else (0.0,)
+    grid = [
+        (d, *w)
+        for d in dense_levels
+        for w in itertools.product(SIMILAR_GRID, repeat=len(FAMILIES))
+        if sum(w) > 0 or d > 0
+    ]
+    hits = np.zeros((len(grid), len(queries)), dtype=bool)
+    for g, weights in enumerate(grid):
+        score = features @ np.asarray(weights, dtype=np.float32)
+        score[repeated] = -np.inf
+        top = np.argpartition(-score, 5, axis=1)[:, :5]
+        hits[g] = np.take_along_axis(same, top, axis=1).any(axis=1)
+    groups = sorted(set(query_groups.tolist()))
+    random.Random(11).shuffle(groups)
+    fold_of = {g: k % folds for k, g in enumerate(groups)}
+    fold = np.array([fold_of[g] for g in query_groups])
+    held = []
+    for k in range(folds):
+        train = hits[:, fold != k].mean(axis=1)
+        best = int(np.argmax(train))
+        held.append(float(hits[best, fold == k].mean()))
+        print(
+            f"   fold {k}: chosen {grid[best]} train {train[best]:.4f} "
+            f"held out {held[-1]:.4f}",
+            flush=True,
+        )
+    current = engine.similar_weights
+    print(
+        f"   held-out mean {np.mean(held):.4f}; all queries: best "
+        f"{grid[int(np.argmax(hits.mean(axis=1)))]} "
+        f"{hits.mean(axis=1).max():.4f}"
+        + (
+            f", current {current} {hits[grid.index(current)].mean():.4f}"
+            if current in grid
+            else ""
+        ),
+        flush=True,
+    )
 
 
 # -- scale ---------------------------------------------------------------------------
@@ -290,7 +388,11 @@ def main() -> None:
     parser.add_argument("--engine", default="hybrid,lexical", help="comma-separated")
     parser.add_argument("--sets", default="banking77,atec,gitbugs")
     parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--tune", action="store_true", help="group CV on banking77")
+    parser.add_argument(
+        "--tune",
+        action="store_true",
+        help="group CV: thresholds (banking77), suggestion weights (atec, gitbugs)",
+    )
     parser.add_argument("--folds", type=int, default=3, help="with --tune")
     parser.add_argument("--scale", type=int, default=0, help="synthetic posts")
     parser.add_argument("--threshold", type=float, default=None, help="online")
@@ -325,6 +427,9 @@ def main() -> None:
                 else:
                     result = themes_protocol(engine, rows, vectors)
                     print(set_name, json.dumps(result), flush=True)
+            elif args.tune:
+                print(set_name, "tune suggestions", flush=True)
+                tune_similar(engine, rows, tag, args.folds)
             else:
                 print(set_name, json.dumps(near_duplicates(engine, rows, tag)))
             print(f"  ({time.perf_counter() - t0:.1f} s)", flush=True)

