@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from community.demo_data import DEVICES, OS_VERSIONS
 from community.models import Fan, Thread
-from feedback.clustering import post_text
+from feedback.clustering.engine import encoder_text
 from feedback.models import PainPoint, Theme, ThemeEvent, Vote
 from feedback.services.backlog import backlog_build
 from feedback.services.counters import themes_recount_all
@@ -57,7 +57,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Encoding {len(threads)} posts with the {engine.name} engine…"
         )
-        texts = [post_text(title, body) for _pk, title, body, _c in threads]
+        texts = [encoder_text(title, body) for _pk, title, body, _c in threads]
         vectors: list[bytes] = []
         for start in range(0, len(texts), 64):
             matrix = engine.encode_texts(texts[start : start + 64])
