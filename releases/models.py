@@ -121,11 +121,16 @@ class Credit(models.Model):
         REPORTER = "reporter", _("Reporter")
         VOTER = "voter", _("Voter")
 
+    # No single-column indexes: (item, fan) and (fan, item) below cover both
+    # lookups, and a release writes tens of thousands of credits at once.
     item = models.ForeignKey(
-        ReleaseItem, on_delete=models.CASCADE, related_name="credits"
+        ReleaseItem, on_delete=models.CASCADE, related_name="credits", db_index=False
     )
     fan = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credits"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="credits",
+        db_index=False,
     )
     role = models.CharField(max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
