@@ -14,8 +14,9 @@ that way keeps its old status facet until the next save or ``search_index``.
 
 from __future__ import annotations
 
-import functools
 import logging
+import threading
+from collections import defaultdict
 
 from django.apps import apps
 from django.core.signals import setting_changed
@@ -56,10 +57,32 @@ def _enqueue(kind: str, ids: list[int]) -> None:
         logger.exception("search: could not index %s %s", kind, ids)
 
 
+_pending = threading.local()
+
+
 def schedule(kind: str, ids: list[int]) -> None:
-    """Index these objects once the current transaction commits."""
-    if ids:
-        transaction.on_commit(functools.partial(_enqueue, kind, sorted(set(ids))))
+    """Index these objects once the current transaction commits.
+
+    Writes of one transaction are pooled: creating a post saves its thread, its
+    pain point twice and a theme, and the first commit hook indexes them all (one
+    task per kind) while the others find nothing left. Ids left over from a
+    rolled-back transaction are indexed with the next commit, which is harmless:
+    indexing re-reads the rows, and a row that does not exist leaves the index.
+    """
+    if not ids:
+        return
+    pending = getattr(_pending, "ids", None)
+    if pending is None:
+        pending = _pending.ids = defaultdict(set)
+    pending[kind].update(ids)
+    transaction.on_commit(_flush)
+
+
+def _flush() -> None:
+    pending = getattr(_pending, "ids", None)
+    _pending.ids = None
+    for kind, ids in (pending or {}).items():
+        _enqueue(kind, sorted(ids))
 
 
 def _on_change(sender, instance, **kwargs) -> None:
