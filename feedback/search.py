@@ -131,6 +131,33 @@ def _theme_ids(theme: Theme) -> list[int]:
     return [theme.pk, theme.merged_into_id] if theme.merged_into_id else [theme.pk]
 
 
+def _event_theme_ids(event) -> list[int]:
+    """Themes a decision touched: its own, and the other side of a merge/split."""
+    ids = {event.theme_id}
+    for side in (event.before, event.after):
+        for key in ("into", "from", "to"):
+            if isinstance(side.get(key), int):
+                ids.add(side[key])
+    return sorted(ids)
+
+
+def _event_post_ids(event) -> list[int]:
+    """Posts a decision moved (merges, splits and moves update them in bulk, with
+    no save signal of their own) or whose status facet it changed."""
+    ids: set[int] = set()
+    for side in (event.before, event.after):
+        ids.update(pk for pk in side.get("posts", []) if isinstance(pk, int))
+        if isinstance(side.get("post"), int):
+            ids.add(side["post"])
+    if event.action in {"status", "ship"}:
+        ids.update(
+            PainPoint.objects.filter(theme_id=event.theme_id).values_list(
+                "thread_id", flat=True
+            )
+        )
+    return sorted(ids)
+
+
 POSTS = SearchKind(
     name="post",
     label=_("Posts"),
@@ -142,6 +169,7 @@ POSTS = SearchKind(
         "feedback.PainPoint": lambda post: [post.thread_id],
         # A theme's status is its posts' status facet.
         "feedback.Theme": _theme_post_ids,
+        "feedback.ThemeEvent": _event_post_ids,
     },
     statuses=list(Theme.Status.choices),
 )
@@ -157,6 +185,7 @@ THEMES = SearchKind(
         "feedback.PainPoint": lambda post: [post.theme_id] if post.theme_id else [],
         # A theme's document quotes its posts' titles: hiding one must drop it.
         "community.Thread": _thread_theme_ids,
+        "feedback.ThemeEvent": _event_theme_ids,
     },
     statuses=list(Theme.Status.choices),
 )

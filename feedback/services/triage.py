@@ -252,19 +252,18 @@ def themes_ship(*, theme_ids: list[int], version: str, by: Fan) -> int:
     )
     if not themes:
         return 0
-    ThemeEvent.objects.bulk_create(
-        ThemeEvent(
-            theme=theme,
-            actor=by,
-            action=ThemeEvent.Action.SHIP,
-            before={"status": theme.status, "target_version": theme.target_version},
-            after={"status": Theme.Status.SHIPPED, "target_version": version},
-        )
-        for theme in themes
-    )
-    return Theme.objects.filter(pk__in=[t.pk for t in themes]).update(
+    changed = Theme.objects.filter(pk__in=[t.pk for t in themes]).update(
         status=Theme.Status.SHIPPED, target_version=version, reopen_suggested=False
     )
+    for theme in themes:  # one row each (a release has tens): listeners see them
+        _event(
+            theme,
+            by,
+            ThemeEvent.Action.SHIP,
+            {"status": theme.status, "target_version": theme.target_version},
+            {"status": Theme.Status.SHIPPED, "target_version": version},
+        )
+    return changed
 
 
 def theme_satisfaction_set(

@@ -1,0 +1,43 @@
+"""PM decisions move posts and change statuses with bulk updates; the audit event
+each one writes keeps the index in step (status facets, merged themes)."""
+
+import pytest
+
+from feedback.services.triage import post_move, theme_merge, themes_ship
+from tests.factories.feedback import make_post
+from tests.search.test_service import find, titles
+
+pytestmark = pytest.mark.django_db
+
+
+def test_shipping_a_theme_moves_its_posts_to_the_shipped_facet(backend, indexed, pm):
+    with indexed():
+        make_post(title="Gallery thumbnails vanish after rotating")
+    post = make_post(title="Gallery thumbnails vanish after rotating the phone")
+    shipped = {"status": "shipped", "kinds": ["post"]}
+    assert titles(find("thumbnails", shipped)) == []
+
+    with indexed():
+        themes_ship(theme_ids=[post.theme_id], version="24.11.22", by=pm)
+
+    assert len(titles(find("thumbnails", shipped))) == 2
+    assert titles(find("thumbnails", {"status": "shipped", "kinds": ["theme"]}))
+
+
+def test_merged_and_moved_posts_carry_their_new_themes_status(backend, indexed, pm):
+    with indexed():
+        a = make_post(title="Battery drains overnight in standby")
+        b = make_post(title="Bluetooth headphones disconnect often")
+        c = make_post(title="Fingerprint unlock fails after the update")
+        themes_ship(theme_ids=[a.theme_id], version="24.11.22", by=pm)
+    shipped = {"status": "shipped", "kinds": ["post"]}
+    assert titles(find("bluetooth OR fingerprint", shipped)) == []
+
+    with indexed():
+        theme_merge(source=b.theme, into=a.theme, by=pm)
+        post_move(post=c, into=a.theme, by=pm)
+
+    assert set(titles(find("bluetooth OR fingerprint", shipped))) == {
+        "Bluetooth headphones disconnect often",
+        "Fingerprint unlock fails after the update",
+    }
