@@ -8,8 +8,9 @@ tasks backend that happens before the response is sent, so a hidden thread or a
 merged theme leaves the results within the same request; the query-time visibility
 check covers a queued backend's delay.
 
-Writes through ``QuerySet.update()`` send no signal: a post moved between themes
-that way keeps its old status facet until the next save or ``search_index``.
+Writes through ``QuerySet.update()`` send no signal; the PM decisions that use it
+(merge, split, move, ship) also write a ``ThemeEvent``, which the feedback kinds
+watch. Bulk seeding needs ``search_index``.
 """
 
 from __future__ import annotations
