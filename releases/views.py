@@ -190,12 +190,16 @@ class FixesView(View):
 
     def get(self, request, username):
         fan = fan_get(username=username)
+        # A fan who opted out of credits is "a fan" on changelogs: their list of
+        # credits is theirs alone to see.
+        private = fan.credit_opt_out and request.user != fan
         return render(
             request,
             "releases/fixes.html",
             {
                 "fan": fan,
-                "credits": selectors.fan_credits(fan=fan),
+                "private": private,
+                "credits": [] if private else selectors.fan_credits(fan=fan),
                 "open_posts": fan_open_painpoints(fan=fan)[:50],
                 "tab": "fixes",
             },

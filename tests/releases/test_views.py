@@ -147,3 +147,15 @@ def test_my_fixes_tab_lists_credits_with_role_and_open_posts(
     profile = client.get(f"/u/{fans[1].username}/").content.decode()
     assert f'href="/u/{fans[1].username}/fixes/"' in profile
     assert Fan.objects.get(pk=fans[1].pk).reputation > 0
+
+
+def test_opted_out_fans_credits_are_shown_only_to_themselves(client, pm, fans):
+    fans[0].credit_opt_out = True
+    fans[0].save(update_fields=["credit_opt_out"])
+    theme, _posts = theme_with_posts(fans[0])
+    release_publish(release=make_release(by=pm, themes=[theme]), by=pm)
+    url = f"/u/{fans[0].username}/fixes/"
+
+    assert "keeps their credits private" in client.get(url).content.decode()
+    client.force_login(fans[0])
+    assert "First reporter" in client.get(url).content.decode()
