@@ -146,7 +146,9 @@ def _event_post_ids(event) -> list[int]:
     no save signal of their own) or whose status facet it changed."""
     ids: set[int] = set()
     for side in (event.before, event.after):
-        ids.update(pk for pk in side.get("posts", []) if isinstance(pk, int))
+        posts = side.get("posts")
+        if isinstance(posts, list):
+            ids.update(pk for pk in posts if isinstance(pk, int))
         if isinstance(side.get("post"), int):
             ids.add(side["post"])
     if event.action in {"status", "ship"}:

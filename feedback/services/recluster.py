@@ -80,6 +80,7 @@ def recluster_all(*, progress: Callable[[str], object] = lambda _m: None) -> str
             Theme.objects.filter(title_locked=True).values_list("pk", flat=True)
         )
         updates: list[PainPoint] = []
+        gained: dict[int, list[int]] = {}
         relabel: list[Theme] = []
         board_of = dict(
             PainPoint.objects.values_list("pk", "thread__board_id").filter(
@@ -94,12 +95,8 @@ def recluster_all(*, progress: Callable[[str], object] = lambda _m: None) -> str
                     board_id=boards.most_common(1)[0][0],
                     top_terms=list(draft.terms)[:10],
                 )
-                ThemeEvent.objects.create(
-                    theme=theme,
-                    action=ThemeEvent.Action.RECLUSTER,
-                    after={"posts": len(draft.post_ids)},
-                )
                 theme_id = theme.pk
+                gained[theme_id] = []
                 created += 1
             elif theme_id not in locked:
                 relabel.append(
@@ -115,8 +112,18 @@ def recluster_all(*, progress: Callable[[str], object] = lambda _m: None) -> str
                     continue
                 if current.get(pid) != theme_id:
                     updates.append(PainPoint(thread_id=pid, theme_id=theme_id))
+                    gained.setdefault(theme_id, []).append(pid)
                     moved += 1
         PainPoint.objects.bulk_update(updates, ["theme"], batch_size=2000)
+        # One history entry per theme that opened or gained posts, written after
+        # the move: it tells PMs where posts came from, and the search index
+        # re-reads the posts it names (a bulk update sends no signal).
+        for theme_id, post_ids in gained.items():
+            ThemeEvent.objects.create(
+                theme_id=theme_id,
+                action=ThemeEvent.Action.RECLUSTER,
+                after={"posts": post_ids},
+            )
         Theme.objects.bulk_update(relabel, ["title", "top_terms"], batch_size=1000)
         themes_recount_all()
         index_changed()

@@ -3,6 +3,8 @@ each one writes keeps the index in step (status facets, merged themes)."""
 
 import pytest
 
+from feedback.models import PainPoint, Theme
+from feedback.services.recluster import recluster_all
 from feedback.services.triage import post_move, theme_merge, themes_ship
 from tests.factories.feedback import make_post
 from tests.search.test_service import find, titles
@@ -41,3 +43,19 @@ def test_merged_and_moved_posts_carry_their_new_themes_status(backend, indexed, 
         "Bluetooth headphones disconnect often",
         "Fingerprint unlock fails after the update",
     }
+
+
+def test_recluster_keeps_the_index_in_step(backend, indexed, pm):
+    with indexed():
+        first = make_post(title="Screen flickers at low brightness")
+        make_post(title="Screen flickers at low brightness after the update")
+        themes_ship(theme_ids=[first.theme_id], version="24.11.22", by=pm)
+    Theme.objects.filter(pk=first.theme_id).update(merged_into=None)
+    PainPoint.objects.update(theme=None)
+
+    with indexed():
+        report = recluster_all()
+
+    assert "Re-clustered 2 posts" in report
+    reopened = {"status": "new", "kinds": ["post"]}
+    assert len(titles(find("flickers", reopened))) == 2
