@@ -5,7 +5,14 @@ file given with --db) to bench/out/, then times N `POST /api/v1/posts` (encoding
 theme assignment included) and N `GET /api/v1/similar` through Django's test client,
 printing p50/p95. The index is warmed first (it is built once per process).
 
+``--posts 100000`` first grows the copy to that many pain points: each added post is
+a variant of a demo post (its title plus two random words, its stored vector plus
+noise, cosine ≈ 0.9 to the original), in themes of about ten. The grown copy is kept
+(bench/out/api-<N>.sqlite3) and reused. ``--profile`` prints where the time of the
+POSTs goes (cProfile, cumulative).
+
     .venv/bin/python bench/api_posts.py --db db.sqlite3 --n 100
+    .venv/bin/python bench/api_posts.py --posts 100000 --n 200
 """
 
 from __future__ import annotations
@@ -39,10 +46,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default=str(ROOT / "db.sqlite3"))
     parser.add_argument("--n", type=int, default=100)
+    parser.add_argument("--posts", type=int, default=0, help="grow the copy to N")
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
+    grown = OUT / f"api-{args.posts}.sqlite3"
     copy = OUT / "api.sqlite3"
-    shutil.copy(args.db, copy)
+    shutil.copy(grown if args.posts and grown.exists() else args.db, copy)
     os.environ["DATABASE_URL"] = f"sqlite:///{copy}"
     os.environ["RATELIMIT_ENABLE"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fanloop.settings")
@@ -57,6 +67,11 @@ def main() -> None:
     from feedback.models import PainPoint
     from feedback.services.index import get_index
 
+    if args.posts and not grown.exists():
+        t0 = time.perf_counter()
+        grow(args.posts)
+        shutil.copy(copy, grown)
+        print(f"grew to {args.posts} posts in {time.perf_counter() - t0:.0f} s")
     t0 = time.perf_counter()
     get_index()
     print(
@@ -68,19 +83,30 @@ def main() -> None:
     board = Board.objects.filter(is_feedback=True).first()
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     rng = random.Random(3)
+    # Bodies as fans write them: those of the demo pain points (bug template or a
+    # few sentences of prose, English or Chinese).
+    bodies = list(PainPoint.objects.values_list("thread__body", flat=True)[:500])
+
+    def _body(rng):
+        return rng.choice(bodies)
+
     create, similar = [], []
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
     for i in range(args.n):
         title = f"{rng.choice(TITLES)} ({i})"
         body = json.dumps(
-            {
-                "board": board.slug,
-                "kind": "bug",
-                "title": title,
-                "body": title + " since the last update.",
-            }
+            {"board": board.slug, "kind": "bug", "title": title, "body": _body(rng)}
         )
         t1 = time.perf_counter()
+        if profiler:
+            profiler.enable()
         response = client.post("/api/v1/posts", body, content_type="application/json")
+        if profiler:
+            profiler.disable()
         create.append(time.perf_counter() - t1)
         assert response.status_code == 201, response.content
         t2 = time.perf_counter()
@@ -98,6 +124,74 @@ def main() -> None:
         f"GET /api/v1/similar: p50 {ms(similar, 50):.1f} ms, "
         f"p95 {ms(similar, 95):.1f} ms"
     )
+    if profiler:
+        import pstats
+
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+
+
+def grow(target: int) -> None:
+    """Add variants of the demo posts until there are ``target`` pain points."""
+    import numpy as np
+    from django.db import transaction
+    from django.utils import timezone
+
+    from community.models import Fan, Thread
+    from feedback.models import PainPoint, Theme
+
+    base = list(
+        PainPoint.objects.filter(vector__isnull=False).values_list(
+            "thread__title", "thread__board_id", "vector"
+        )
+    )
+    fans = list(Fan.objects.values_list("pk", flat=True)[:500])
+    words = [title.split()[0] for title, _b, _v in base if title.split()]
+    rng = np.random.default_rng(5)
+    need = target - PainPoint.objects.count()
+    now = timezone.now()
+    batch = 5000
+    while need > 0:
+        size = min(batch, need)
+        picks = rng.integers(0, len(base), size)
+        with transaction.atomic():
+            themes = Theme.objects.bulk_create(
+                [
+                    Theme(title=base[picks[i]][0][:200], board_id=base[picks[i]][1])
+                    for i in range(0, size, 10)
+                ]
+            )
+            threads = Thread.objects.bulk_create(
+                [
+                    Thread(
+                        board_id=base[p][1],
+                        author_id=fans[int(rng.integers(len(fans)))],
+                        title=f"{base[p][0][:130]} {rng.choice(words)} "
+                        f"{rng.choice(words)}",
+                        body=base[p][0],
+                        body_html=f"<p>{base[p][0]}</p>",
+                        created_at=now,
+                        last_activity_at=now,
+                    )
+                    for p in picks
+                ]
+            )
+            points = []
+            for i, (thread, p) in enumerate(zip(threads, picks, strict=True)):
+                vec = np.frombuffer(base[p][2], dtype=np.float16).astype(np.float32)
+                vec = vec + 0.025 * rng.standard_normal(vec.shape).astype(np.float32)
+                vec /= np.linalg.norm(vec)
+                points.append(
+                    PainPoint(
+                        thread=thread,
+                        kind="bug",
+                        theme=themes[i // 10],
+                        similarity=0.9,
+                        vector=vec.astype(np.float16).tobytes(),
+                        created_at=now,
+                    )
+                )
+            PainPoint.objects.bulk_create(points)
+        need -= size
 
 
 if __name__ == "__main__":

@@ -34,16 +34,21 @@ def post_text(title: str, body: str) -> str:
     return f"{title}. {title}. {body}".strip()
 
 
-# Tokens of the body the encoder reads. Encoding time grows with the tokens read
-# (2 cores: ~15 ms for 30 tokens, ~100 ms for 160), and the first lines of a report
-# carry its gist; the lexical features still read 600 characters.
-ENCODE_BODY_TOKENS = 64
+# Tokens of the body the encoder reads: about one sentence. Encoding time grows with
+# the tokens read (2 cores, measured by bench/api_posts.py: ~0.6 ms a token, so a
+# demo post's 70 tokens cost ~45 ms and 40 tokens ~25 ms), a report's title and
+# first sentence carry its gist, and the lexical features still read 600 characters
+# of the body. The development sets (bench/cluster_quality.py) are titles and short
+# questions, so this budget does not change what they measure.
+ENCODE_BODY_TOKENS = 24
 
 
 def encoder_text(title: str, body: str) -> str:
-    """``post_text`` with the body cut to about ``ENCODE_BODY_TOKENS`` tokens,
-    counting a Chinese character as one token and other characters as a quarter
-    (English averages about four characters per token)."""
+    """The title once, then the body (without bug-template headings) cut to about
+    ``ENCODE_BODY_TOKENS`` tokens, counting a Chinese character as one token and
+    other characters as a quarter (English averages about four characters per
+    token). Unlike ``post_text`` the title is not repeated: e5 averages over
+    tokens, so a repeat weighs the title more only by costing its tokens twice."""
     body = strip_boilerplate(body or "")[:600]
     budget = 4 * ENCODE_BODY_TOKENS
     for end, char in enumerate(body):
@@ -51,7 +56,7 @@ def encoder_text(title: str, body: str) -> str:
         if budget < 0:
             body = body[:end]
             break
-    return f"{title}. {title}. {body}".strip()
+    return f"{title}. {body}".strip() if body.strip() else title.strip()
 
 
 # Splits identifiers in bug reports: camelCase, dotted.names, snake_case, paths.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +23,11 @@ IMAGE_TYPES = {
     "WEBP": "image/webp",
 }
 LOG_SUFFIXES = (".txt", ".log")
+
+# Encoding a post is native code that releases the GIL: it runs on one of these
+# threads while the request thread writes the thread and pain-point rows, and the
+# vector is awaited only for the theme assignment.
+_encoders = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fanloop-encode")
 
 
 def validate_attachment(upload: UploadedFile) -> tuple[str, str]:
@@ -100,8 +106,7 @@ def painpoint_create(
             _("Attach at most %(n)d files.") % {"n": settings.FANLOOP_MAX_ATTACHMENTS}
         )
     checked = [(f, *validate_attachment(f)) for f in files]
-    # Encoding takes milliseconds of CPU: do it before taking the write lock.
-    vector = post_encode(title=title, body=body)
+    encoding = _encoders.submit(post_encode, title=title, body=body)
     with transaction.atomic():
         thread = thread_create(
             author=author, board=board, title=title, body=body, tags=tags
@@ -128,5 +133,5 @@ def painpoint_create(
                 content_type=content_type,
             )
         post.thread = thread
-        post_assign(post=post, vector=vector)
+        post_assign(post=post, vector=encoding.result())
     return post
