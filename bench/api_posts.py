@@ -52,6 +52,8 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     grown = OUT / f"api-{args.posts}.sqlite3"
     copy = OUT / "api.sqlite3"
+    for stale in (OUT / "api.sqlite3-wal", OUT / "api.sqlite3-shm"):
+        stale.unlink(missing_ok=True)  # left by an interrupted run
     shutil.copy(grown if args.posts and grown.exists() else args.db, copy)
     os.environ["DATABASE_URL"] = f"sqlite:///{copy}"
     os.environ["RATELIMIT_ENABLE"] = "0"
@@ -70,6 +72,10 @@ def main() -> None:
     if args.posts and not grown.exists():
         t0 = time.perf_counter()
         grow(args.posts)
+        from django.db import connection
+
+        with connection.cursor() as cursor:  # the copy must hold the WAL's pages
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         shutil.copy(copy, grown)
         print(f"grew to {args.posts} posts in {time.perf_counter() - t0:.0f} s")
     t0 = time.perf_counter()
@@ -78,6 +84,18 @@ def main() -> None:
         f"index of {PainPoint.objects.count()} posts built in "
         f"{time.perf_counter() - t0:.2f} s"
     )
+    # A PM decision elsewhere (here: 1,000 posts change theme) bumps the index
+    # generation; this process then re-reads only the (post, theme) pairs.
+    from feedback.services.index import index_changed
+
+    moved = list(PainPoint.objects.order_by("pk").values_list("pk", flat=True)[:1000])
+    target = PainPoint.objects.order_by("-pk").values_list("theme_id", flat=True)[0]
+    PainPoint.objects.filter(pk__in=moved).update(theme_id=target)
+    index_changed()
+    t0 = time.perf_counter()
+    index = get_index()
+    assert index.theme_of(moved[0]) == target
+    print(f"index caught up with 1,000 moved posts in {time.perf_counter() - t0:.2f} s")
     fan = Fan.objects.filter(is_active=True).first()
     token = token_issue(fan=fan, name="bench")
     board = Board.objects.filter(is_feedback=True).first()

@@ -119,11 +119,15 @@ def _t2s():
     return OpenCC("t2s")
 
 
+def t2s(text: str) -> str:
+    """Traditional Chinese to Simplified (OpenCC's phrase and character tables)."""
+    return _t2s().convert(text)
+
+
 def normalise(text: str) -> str:
     """Fold width and case, and Traditional Chinese to Simplified."""
     text = unicodedata.normalize("NFKC", text or "").lower()
-    # The converter is pure Python and slow; most posts have no Chinese at all.
-    return _t2s().convert(text) if CJK_RE.search(text) else text
+    return t2s(text) if CJK_RE.search(text) else text
 
 
 def strip_boilerplate(text: str) -> str:

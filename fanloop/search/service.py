@@ -13,7 +13,6 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -124,17 +123,18 @@ def _visible(hits: list[Hit], viewer) -> list[Hit]:
 
 @functools.cache
 def _t2s_characters() -> dict[int, str]:
-    """OpenCC's character table (Traditional → Simplified), one character to one."""
-    import opencc
+    """OpenCC's Traditional → Simplified conversion of each single character (the
+    common CJK block), where it gives one other character."""
+    from community.text import t2s
 
-    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-    table = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        source, _tab, targets = line.partition("\t")
-        target = targets.split(" ")[0]
-        if len(source) == 1 and len(target) == 1:
-            table[ord(source)] = target
-    return table
+    chars = [chr(code) for code in range(0x3400, 0xA000)]
+    # One character per line: OpenCC's phrases never span a line break.
+    converted = t2s("\n".join(chars)).split("\n")
+    return {
+        ord(source): target
+        for source, target in zip(chars, converted, strict=True)
+        if len(target) == 1 and target != source
+    }
 
 
 def fold(text: str) -> str:

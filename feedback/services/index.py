@@ -8,7 +8,8 @@ it current without rebuilding per request:
   high-water mark (one indexed query, usually empty) and adds them;
 - structural changes (merge, split, move, recluster) bump a generation number in the
   shared cache (Redis in production) on commit; a process that sees a newer generation
-  reloads the index from the database once.
+  re-reads the (post, theme) pairs and moves only the posts that changed theme.
+  Building from scratch (every post's text and vector) happens once per process.
 
 So several web workers share one truth (the database) and converge within one request
 of any change. With Elasticsearch configured, the same vectors can be searched there
@@ -90,18 +91,46 @@ def _add_rows(index: clustering.ThemeIndex, rows) -> int:
     return top
 
 
+def _resync(index: clustering.ThemeIndex) -> bool:
+    """Bring the themes of the indexed posts up to date after merges, splits, moves
+    or a re-cluster: one query of (post, theme) pairs, then only the posts that
+    changed theme are moved (no text or vector is read again) and posts that became
+    indexable below the high-water mark are added. False when a post
+    this index dropped is indexable again, which needs a rebuild."""
+    current = dict(_indexable().values_list("pk", "theme_id"))
+    gone = [pk for pk in _state.known if pk not in current]
+    for pk in gone:
+        index.remove(pk)
+    _state.known.difference_update(gone)
+    missing = []
+    for pk, theme_id in current.items():
+        if pk in _state.known:
+            if index.theme_of(pk) != theme_id:
+                index.move(pk, theme_id)
+        elif pk in index.row_of:
+            return False
+        else:  # e.g. a post placed in a theme for the first time, below the mark
+            missing.append(pk)
+    for start in range(0, len(missing), 500):
+        _add_rows(index, _rows(only=missing[start : start + 500]))
+    return True
+
+
 def get_index() -> clustering.ThemeIndex:
     generation = cache.get(GENERATION_KEY, 0)
     with _state.lock:
-        if _state.index is None or _state.generation != generation:
+        stale = _state.index is not None and _state.generation != generation
+        if stale and _resync(_state.index):
+            _state.generation = generation
+        elif _state.index is None or stale:
+            # Building reads every post's text and vector: once per process.
             index = clustering.ThemeIndex(get_engine())
             _state.known = set()
             _state.watermark = _add_rows(index, _rows())
             _state.index = index
             _state.generation = generation
-        else:
-            top = _add_rows(_state.index, _new_rows(_state.watermark))
-            _state.watermark = max(_state.watermark, top)
+        top = _add_rows(_state.index, _new_rows(_state.watermark))
+        _state.watermark = max(_state.watermark, top)
         return _state.index
 
 

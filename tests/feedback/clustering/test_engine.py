@@ -15,6 +15,7 @@ from feedback.clustering import (
     post_text,
     recluster,
 )
+from feedback.clustering.engine import encoder_text
 
 CAMERA = [
     "Camera app crashes when I open it",
@@ -46,7 +47,7 @@ def test_vector_round_trips_through_bytes(hybrid):
     assert isinstance(blob, bytes)
     vector = hybrid.decode(blob)
     assert vector.shape == (384,)
-    direct = hybrid.encode_query(post_text("Camera app crashes", "when I open it"))
+    direct = hybrid.encode_query(encoder_text("Camera app crashes", "when I open it"))
     assert float(vector @ direct) == pytest.approx(1.0, abs=2e-3)
     assert hybrid.decode(vector.astype(np.float16).tobytes()).tobytes() == (
         vector.tobytes()

@@ -1,0 +1,63 @@
+"""Each process's theme index follows PM decisions without being rebuilt."""
+
+import pytest
+
+from feedback.models import PainPoint
+from feedback.services import index as theme_index
+from feedback.services.index import get_index
+from feedback.services.recluster import recluster_all
+from feedback.services.triage import post_move, theme_merge
+from tests.factories.feedback import make_post
+
+pytestmark = pytest.mark.django_db
+
+CAMERA = "Camera app crashes when I switch to night mode"
+BATTERY = "Battery drains 30 percent overnight while the phone is idle"
+WIFI = "Wi-Fi disconnects every few minutes at home"
+
+
+def test_a_merge_moves_posts_in_the_same_index(pm, django_capture_on_commit_callbacks):
+    camera = make_post(title=CAMERA)
+    battery = make_post(title=BATTERY)
+    index = get_index()
+    assert index.theme_of(battery.pk) == battery.theme_id
+
+    with django_capture_on_commit_callbacks(execute=True):
+        theme_merge(source=battery.theme, into=camera.theme, by=pm)
+
+    assert get_index() is index  # not rebuilt
+    assert index.theme_of(battery.pk) == camera.theme_id
+    assert index.theme_of(camera.pk) == camera.theme_id
+
+
+def test_a_move_and_a_recluster_are_followed(pm, django_capture_on_commit_callbacks):
+    camera = make_post(title=CAMERA)
+    wifi = make_post(title=WIFI)
+    index = get_index()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_move(post=wifi, into=camera.theme, by=pm)
+    assert get_index().theme_of(wifi.pk) == camera.theme_id
+
+    PainPoint.objects.filter(pk=wifi.pk).update(theme_pinned=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        recluster_all()
+
+    themes = dict(PainPoint.objects.values_list("pk", "theme_id"))
+    assert get_index() is index
+    assert {pk: index.theme_of(pk) for pk in themes} == themes
+
+
+def test_a_post_that_leaves_the_index_is_dropped(django_capture_on_commit_callbacks):
+    camera = make_post(title=CAMERA)
+    battery = make_post(title=BATTERY)
+    index = get_index()
+
+    PainPoint.objects.filter(pk=battery.pk).update(vector=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        theme_index.index_changed()
+
+    assert get_index() is index
+    assert battery.pk not in theme_index._state.known
+    assert index.theme_of(camera.pk) == camera.theme_id
+    assert len(index) == 1
