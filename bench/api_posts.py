@@ -145,7 +145,9 @@ def main() -> None:
     if profiler:
         import pstats
 
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        stats = pstats.Stats(profiler).sort_stats("cumulative")
+        stats.print_stats(45)
+        stats.print_callees("post_assign|painpoint_create|get_index")
 
 
 def grow(target: int) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -74,15 +75,23 @@ def theme_documents(ids: list[int] | None, vectors: bool = False) -> Iterator[li
     for batch in batches:
         rows = list(batch)
         titles: dict[int, list[str]] = {}
+        # The most voted titles of each theme, counted off in the database: a theme
+        # of thousands of posts is re-indexed whenever one joins it.
+        rank = Window(
+            RowNumber(),
+            partition_by=[F("theme_id")],
+            order_by=[F("vote_count").desc(), F("thread_id").asc()],
+        )
         for theme_id, title in (
             PainPoint.objects.filter(
                 theme_id__in=[r["id"] for r in rows], thread__is_hidden=False
             )
-            .order_by("theme_id", "-vote_count", "thread_id")
+            .annotate(rank=rank)
+            .filter(rank__lte=THEME_POST_TITLES)
+            .order_by("theme_id", "rank")
             .values_list("theme_id", "thread__title")
         ):
-            if len(titles.setdefault(theme_id, [])) < THEME_POST_TITLES:
-                titles[theme_id].append(title)
+            titles.setdefault(theme_id, []).append(title)
         yield [(r["id"], _theme_document(r, titles.get(r["id"], []))) for r in rows]
 
 

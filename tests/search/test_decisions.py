@@ -59,3 +59,25 @@ def test_recluster_keeps_the_index_in_step(backend, indexed, pm):
     assert "Re-clustered 2 posts" in report
     reopened = {"status": "new", "kinds": ["post"]}
     assert len(titles(find("flickers", reopened))) == 2
+
+
+def test_a_theme_document_quotes_its_most_voted_titles(monkeypatch, pm):
+    from feedback import search as feedback_search
+    from feedback.services.votes import vote_cast
+    from tests.factories.community import FanFactory
+
+    monkeypatch.setattr(feedback_search, "THEME_POST_TITLES", 2)
+    first = make_post(title="Alarm rings late on Mondays")
+    quiet = make_post(title="Clock widget shows the wrong zone")
+    loud = make_post(title="Timer sound stops after a second")
+    for post in (quiet, loud):
+        post_move(post=post, into=first.theme, by=pm)
+    for fan in FanFactory.create_batch(2):
+        vote_cast(fan=fan, post=loud)
+    vote_cast(fan=FanFactory(), post=first)
+
+    [[(theme_id, doc)]] = list(feedback_search.theme_documents([first.theme_id]))
+
+    assert theme_id == first.theme_id
+    assert "Timer sound stops" in doc.body and "Alarm rings late" in doc.body
+    assert "Clock widget" not in doc.body
