@@ -31,12 +31,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from community.text import segment
+from feedback.clustering import graph
 from feedback.clustering.engine import (
     DIM,
     Engine,
     _reference_mean,
     lexical_terms,
     post_text,
+    stem_words,
 )
 from feedback.clustering.types import PostText, ThemeDraft
 
@@ -312,10 +315,53 @@ def absorb_small(
     return out
 
 
-def _clustering_terms(text: str) -> Counter[str]:
+def refine(x: np.ndarray, labels: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+    """Move each row not ``fixed`` to the cluster whose centroid (normalised sum of
+    its rows) is most similar. Banking77: V +0.005 to +0.02 after Louvain."""
+    ids = np.unique(labels)
+    centres = _sums(x, labels, ids)
+    centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9)
+    out = labels.copy()
+    movable = np.nonzero(~fixed)[0]
+    for start in range(0, len(movable), 2048):
+        chunk = movable[start : start + 2048]
+        out[chunk] = ids[np.argmax(x[chunk] @ centres.T, axis=1)]
+    return out
+
+
+def _clustering_terms(text: str, stem: bool = False) -> Counter[str]:
     """``lexical_terms`` without the 4-grams inside Latin words: they help to find
     a duplicate (gitbugs recall) but blur themes (banking77 V 0.818 → 0.808)."""
-    return Counter({t: c for t, c in lexical_terms(text).items() if t[0] != "@"})
+    return Counter({t: c for t, c in lexical_terms(text, stem).items() if t[0] != "@"})
+
+
+def graph_labels(
+    engine: Engine,
+    texts: Sequence[str],
+    terms: Sequence[Counter[str]],
+    anchors: Sequence[int | None],
+    resolution: float,
+) -> np.ndarray:
+    """Lexical engine: communities of the nearest-neighbour graph over corpus word
+    vectors and TF-IDF (see graph.py), pinned themes kept, one refinement pass."""
+    words = [stem_words(segment(t)) if engine.stem_terms else segment(t) for t in texts]
+    w = engine.corpus_weight
+    x = np.hstack(
+        [
+            math.sqrt(w) * graph.doc_vectors(words),
+            math.sqrt(1 - w) * lexical_matrix(terms, hash_dim(len(terms))),
+        ]
+    )
+    del words
+    blocks = None
+    if len(x) > BLOCK:
+        blocks = _coarse_blocks(x, BLOCK // 2, np.random.default_rng(7))
+    edges = graph.neighbours(x, engine.graph_neighbours, blocks)
+    labels = graph.communities(len(x), edges, resolution)
+    del edges
+    labels = graph.pin(labels, anchors)
+    fixed = np.fromiter((a is not None for a in anchors), dtype=bool, count=len(x))
+    return refine(x, labels, fixed)
 
 
 def recluster_posts(
@@ -332,12 +378,21 @@ def recluster_posts(
     """
     if not posts:
         return []
-    terms = [_clustering_terms(post_text(p.title, p.body)) for p in posts]
-    x = features(engine, terms, vectors)
+    texts = [post_text(p.title, p.body) for p in posts]
+    terms = [_clustering_terms(t, engine.stem_terms) for t in texts]
     anchors = [p.theme_id if p.pinned else None for p in posts]
-    limit = engine.link_threshold if threshold is None else threshold
-    groups = [p.theme_id for p in posts] if engine.recluster_from_themes else None
-    labels = cluster(x, anchors, limit, DIM if engine.dense else None, groups=groups)
+    if engine.graph_resolution and not engine.dense:
+        resolution = engine.graph_resolution if threshold is None else threshold
+        labels = graph_labels(engine, texts, terms, anchors, resolution)
+        x = lexical_matrix(terms, hash_dim(len(terms)))
+    else:
+        x = features(engine, terms, vectors)
+        limit = engine.link_threshold if threshold is None else threshold
+        groups = [p.theme_id for p in posts] if engine.recluster_from_themes else None
+        labels = cluster(
+            x, anchors, limit, DIM if engine.dense else None, groups=groups
+        )
+    del texts
     if engine.absorb_below:
         labels = absorb_small(
             x, labels, anchors, engine.absorb_below, engine.absorb_threshold
