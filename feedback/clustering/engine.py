@@ -62,8 +62,13 @@ _IDENTIFIER_SPLIT_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[._/$-]+")
 def stem_words(words: list[str]) -> list[str]:
     """English words reduced to their Snowball stem ("arrived", "arrive" → "arriv");
     other words as they are."""
-    stemmer = _stemmer()
-    return [stemmer.stemWord(w) if w.isascii() else w for w in words]
+    return [_stem(w) if w.isascii() else w for w in words]
+
+
+# Snowball is pure Python (~50 µs a word); a forum's vocabulary repeats.
+@functools.lru_cache(maxsize=1 << 16)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word)
 
 
 @functools.cache

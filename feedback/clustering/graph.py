@@ -70,13 +70,21 @@ def word_vectors(
     k = min(dim + 20, v)
     rng = np.random.default_rng(seed)
     # Randomised SVD (Halko et al.): three power iterations suffice for the top 50.
-    q = np.linalg.qr(ppmi @ rng.standard_normal((v, k)).astype(np.float32))[0]
+    q = _orthonormal(ppmi @ rng.standard_normal((v, k)).astype(np.float32))
     for _ in range(3):
-        q = np.linalg.qr(ppmi @ (ppmi.T @ q))[0]
+        q = _orthonormal(ppmi @ (ppmi.T @ q))
     u, s, _vt = np.linalg.svd(q.T @ ppmi, full_matrices=False)
     out = (q @ u)[:, :dim] * np.sqrt(s[:dim])
     out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
     return col, out.astype(np.float32)
+
+
+def _orthonormal(a: np.ndarray) -> np.ndarray:
+    """An orthonormal basis of the columns of ``a`` (tall and thin), from the
+    eigenvectors of its Gram matrix: NumPy's QR took ~1 s for 3,000 × 70."""
+    values, vectors = np.linalg.eigh((a.T @ a).astype(np.float64))
+    keep = values > values.max() * 1e-10
+    return (a @ (vectors[:, keep] / np.sqrt(values[keep]))).astype(np.float32)
 
 
 def doc_vectors(docs: Sequence[Sequence[str]], dim: int = 50) -> np.ndarray:
