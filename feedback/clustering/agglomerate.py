@@ -31,7 +31,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from community.text import segment
 from feedback.clustering import graph
 from feedback.clustering.engine import (
     DIM,
@@ -337,31 +336,47 @@ def _clustering_terms(text: str, stem: bool = False) -> Counter[str]:
 
 def graph_labels(
     engine: Engine,
-    texts: Sequence[str],
     terms: Sequence[Counter[str]],
     anchors: Sequence[int | None],
     resolution: float,
 ) -> np.ndarray:
     """Lexical engine: communities of the nearest-neighbour graph over corpus word
-    vectors and TF-IDF (see graph.py), pinned themes kept, one refinement pass."""
-    words = [stem_words(segment(t)) if engine.stem_terms else segment(t) for t in texts]
+    vectors and TF-IDF (see graph.py), pinned themes kept; communities still as
+    similar on average as ``engine.graph_merge`` join (in a small forum Louvain
+    leaves near-duplicates apart); then one refinement pass."""
+    words = [
+        [t for t, c in counts.items() for _ in range(c)]
+        for counts in (_stemmed(c) if engine.stem_terms else c for c in terms)
+    ]
+    words = [[t for t in doc if t[0] != "#"] for doc in words]
     w = engine.corpus_weight
-    x = np.hstack(
-        [
-            math.sqrt(w) * graph.doc_vectors(words),
-            math.sqrt(1 - w) * lexical_matrix(terms, hash_dim(len(terms))),
-        ]
+    lexical = lexical_matrix(
+        [_stemmed(c) for c in terms] if engine.stem_terms else terms,
+        hash_dim(len(terms)),
     )
-    del words
+    x = np.hstack([math.sqrt(w) * graph.doc_vectors(words), math.sqrt(1 - w) * lexical])
+    del words, lexical
     blocks = None
     if len(x) > BLOCK:
         blocks = _coarse_blocks(x, BLOCK // 2, np.random.default_rng(7))
     edges = graph.neighbours(x, engine.graph_neighbours, blocks)
-    labels = graph.communities(len(x), edges, resolution)
+    labels = graph.pin(graph.communities(len(x), edges, resolution), anchors)
     del edges
-    labels = graph.pin(labels, anchors)
+    # Communities that pin() gave to a pinned theme are anchored to it.
+    theme_of = {int(labels[r]): a for r, a in enumerate(anchors) if a is not None}
+    held = [theme_of.get(int(label)) for label in labels.tolist()]
+    labels = cluster(x, held, engine.graph_merge, groups=labels.tolist())
     fixed = np.fromiter((a is not None for a in anchors), dtype=bool, count=len(x))
     return refine(x, labels, fixed)
+
+
+def _stemmed(counts: Counter[str]) -> Counter[str]:
+    """Terms with English words reduced to their stems (see ``stem_words``)."""
+    out: Counter[str] = Counter()
+    for term, count in counts.items():
+        plain = term[0] not in "#@" and term.isascii()
+        out[stem_words([term])[0] if plain else term] += count
+    return out
 
 
 def recluster_posts(
@@ -378,12 +393,11 @@ def recluster_posts(
     """
     if not posts:
         return []
-    texts = [post_text(p.title, p.body) for p in posts]
-    terms = [_clustering_terms(t, engine.stem_terms) for t in texts]
+    terms = [_clustering_terms(post_text(p.title, p.body)) for p in posts]
     anchors = [p.theme_id if p.pinned else None for p in posts]
     if engine.graph_resolution and not engine.dense:
         resolution = engine.graph_resolution if threshold is None else threshold
-        labels = graph_labels(engine, texts, terms, anchors, resolution)
+        labels = graph_labels(engine, terms, anchors, resolution)
         x = lexical_matrix(terms, hash_dim(len(terms)))
     else:
         x = features(engine, terms, vectors)
@@ -392,7 +406,6 @@ def recluster_posts(
         labels = cluster(
             x, anchors, limit, DIM if engine.dense else None, groups=groups
         )
-    del texts
     if engine.absorb_below:
         labels = absorb_small(
             x, labels, anchors, engine.absorb_below, engine.absorb_threshold

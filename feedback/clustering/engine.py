@@ -172,6 +172,8 @@ class Engine:
     graph_neighbours: int = 12
     corpus_weight: float = 0.45
     stem_terms: bool = False
+    # ... and communities still this similar on average are joined afterwards.
+    graph_merge: float = 0.5
     # Suggestions (near duplicates): weights of the dense cosine and of each term
     # family's own TF-IDF cosine, in the order of ``FAMILIES``; None: the same
     # similarity as assignment. Hybrid (1, 0.25, 0.05, 0.25, 0.1): what 5-fold CV
