@@ -26,9 +26,9 @@ def test_words_used_alike_get_similar_vectors():
         + [["refund", "fee", "charged", "twice"]] * 6
         + [["refund", "fee", "wrong", "amount"]] * 6
     )
-    col, vectors = graph.word_vectors(docs, dim=4)
+    col, vectors = graph.word_vectors(docs, dim=2)  # two topics
     arrived, delivered = vectors[col["arrived"]], vectors[col["delivered"]]
-    assert cosine(arrived, delivered) > 0.5
+    assert cosine(arrived, delivered) > 0.9
     assert cosine(arrived, delivered) > cosine(arrived, vectors[col["refund"]]) + 0.3
 
 
