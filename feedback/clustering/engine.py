@@ -321,9 +321,9 @@ LEXICAL = Engine(
     similar_weights=(0.0, 0.05, 0.25, 0.25, 1.0),
     mismatch_weight=0.24,
     match_weight=0.24,
-    graph_resolution=3.0,
+    graph_resolution=2.0,
     graph_neighbours=12,
-    corpus_weight=0.45,
+    corpus_weight=0.6,
     stem_terms=True,
 )
 HYBRID = Engine(
