@@ -74,3 +74,13 @@ def separated_groups(groups: int, size: int, dim: int = 32, seed: int = 1):
 def same_partition(a, b) -> bool:
     pairs = set(zip(np.asarray(a).tolist(), np.asarray(b).tolist(), strict=True))
     return len(pairs) == len(set(np.asarray(a).tolist())) == len(set(b.tolist()))
+
+
+def test_lexical_recluster_handles_tiny_forums(lexical):
+    from feedback.clustering import PostText, recluster
+
+    for texts in (["Battery drains"], ["Card arrived late", "Card arrived late!"]):
+        posts = [PostText(id=i, title=t) for i, t in enumerate(texts)]
+        drafts = recluster(lexical, posts, [b""] * len(posts))
+        assert [d.post_ids for d in drafts] == [list(range(len(texts)))]
+        assert "arriv" not in drafts[0].terms  # terms shown to people are words
