@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from feedback.clustering import agglomerate, graph
+from feedback.clustering import PostText, agglomerate, graph, recluster
 from feedback.clustering.engine import lexical_terms, stem_words
 
 
@@ -77,8 +77,6 @@ def same_partition(a, b) -> bool:
 
 
 def test_lexical_recluster_handles_tiny_forums(lexical):
-    from feedback.clustering import PostText, recluster
-
     for texts in (["Battery drains"], ["Card arrived late", "Card arrived late!"]):
         posts = [PostText(id=i, title=t) for i, t in enumerate(texts)]
         drafts = recluster(lexical, posts, [b""] * len(posts))
