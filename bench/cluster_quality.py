@@ -200,6 +200,9 @@ def tune(engine, rows, vectors, folds: int = 3):
     else:
         online_grid = [0.02, 0.05, 0.08, 0.12]
         link_grid = [0.08, 0.12, 0.16]
+    if engine.graph_resolution and not engine.dense:
+        # Graph re-clustering: (Louvain resolution, weight of the corpus vectors).
+        link_grid = [(r, w) for w in (0.3, 0.45, 0.6) for r in (2.0, 3.0, 4.0)]
     report = []
     for k in range(folds):
         train = [i for i, r in enumerate(rows) if fold_of[r["group"]] != k]
@@ -214,6 +217,9 @@ def tune(engine, rows, vectors, folds: int = 3):
             labels, _ = online(eng, [post_text(r["text"], "") for r in sub], vecs)
             if link is None:
                 return v_measure(truth, labels)
+            if isinstance(link, tuple):
+                link, weight = link
+                eng = replace(eng, corpus_weight=weight)
             pred, _ = batch(eng, sub, vecs, labels, link)
             return v_measure(truth, pred)
 
@@ -221,6 +227,7 @@ def tune(engine, rows, vectors, folds: int = 3):
         best_on = max(on, key=on.get)
         ln = {t: round(score(train, best_on, link=t), 4) for t in link_grid}
         best_ln = max(ln, key=ln.get)
+        ln = {str(t): v for t, v in ln.items()}
         report.append(
             {
                 "fold": k,

@@ -30,7 +30,8 @@ Public API:
     label(engine, posts) -> str       the most central post's title
 
 Modules: engine (encoders, weights, thresholds), index (online ThemeIndex),
-agglomerate (batch average-linkage clustering), batch (recluster, labels,
+agglomerate (batch average-linkage clustering), graph (the lexical engine's batch
+clustering: corpus word vectors, neighbour graph, Louvain), batch (recluster, labels,
 explanations), mismatch (character penalties and bonuses for suggestions, learned
 by bench/learn_mismatch.py), types (dataclasses). Quality and speed:
 bench/cluster_quality.py.

@@ -23,8 +23,10 @@ def recluster(
     Average linkage over hybrid features (``agglomerate.recluster_posts``), then
     small themes absorbed by the large one they resemble (``absorb_small``): on
     banking77 it scores V 0.821 (0.817 without absorbing) against 0.80 for the
-    online pass plus sweeps below (``recluster_sweeps``). Pinned posts stay in
-    their theme, and a draft holding pinned posts carries that theme's id.
+    online pass plus sweeps below (``recluster_sweeps``). The lexical engine
+    clusters a nearest-neighbour graph instead (``agglomerate.graph_labels``).
+    Pinned posts stay in their theme, and a draft holding pinned posts carries
+    that theme's id.
     """
     return recluster_posts(engine, posts, vectors, threshold)
 

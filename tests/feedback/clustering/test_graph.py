@@ -1,0 +1,84 @@
+"""Lexical re-clustering: corpus word vectors, neighbour graph, communities."""
+
+import numpy as np
+
+from feedback.clustering import PostText, agglomerate, graph, recluster
+from feedback.clustering.engine import lexical_terms, stem_words
+
+
+def cosine(a, b) -> float:
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def test_stems_join_inflections_of_an_english_word():
+    assert stem_words(["arrived", "arriving", "arrives"]) == ["arriv"] * 3
+    assert stem_words(["银行卡"]) == ["银行卡"]
+    assert "arriv" in lexical_terms("My card arrived", stem=True)
+    assert "arrived" in lexical_terms("My card arrived")
+
+
+def test_words_used_alike_get_similar_vectors():
+    """ "delivered" and "arrived" never share a post, but both go with "card" and
+    "week"; "refund" goes with "fee" and "charged"."""
+    docs = (
+        [["card", "arrived", "week", "still"]] * 6
+        + [["card", "delivered", "week", "yet"]] * 6
+        + [["refund", "fee", "charged", "twice"]] * 6
+        + [["refund", "fee", "wrong", "amount"]] * 6
+    )
+    col, vectors = graph.word_vectors(docs, dim=2)  # two topics
+    arrived, delivered = vectors[col["arrived"]], vectors[col["delivered"]]
+    assert cosine(arrived, delivered) > 0.9
+    assert cosine(arrived, delivered) > cosine(arrived, vectors[col["refund"]]) + 0.3
+
+
+def test_communities_are_found_without_being_told_how_many():
+    x, truth = separated_groups(groups=5, size=12)
+    edges = graph.neighbours(x, k=6)
+    labels = graph.communities(len(x), edges, resolution=1.0)
+    assert same_partition(labels, truth)
+    blocks = [np.arange(0, 36), np.arange(36, 60)]  # block edges stay inside
+    source, target, _w = graph.neighbours(x, k=6, blocks=blocks)
+    assert ((source < 36) == (target < 36)).all()
+
+
+def test_pinned_themes_stay_whole_and_apart():
+    labels = np.array([0, 0, 0, 1, 1, 1])
+    anchors = [5, None, 6, None, None, None]  # a person split community 0
+    out = graph.pin(labels, anchors)
+    assert out[0] != out[2]
+    assert out[1] in {out[0], out[2]}
+    assert out[3] == out[4] == out[5] not in {out[0], out[2]}
+
+
+def test_refinement_moves_only_unpinned_posts_to_the_nearest_centre():
+    x, truth = separated_groups(groups=2, size=6)
+    labels = truth.copy()
+    labels[[0, 1]] = 1  # two posts of group 0 were put with group 1
+    fixed = np.zeros(len(x), dtype=bool)
+    fixed[1] = True
+    out = agglomerate.refine(x, labels, fixed)
+    assert out[0] == 0
+    assert out[1] == 1
+
+
+def separated_groups(groups: int, size: int, dim: int = 32, seed: int = 1):
+    rng = np.random.default_rng(seed)
+    centres = np.linalg.qr(rng.standard_normal((dim, groups)))[0].T
+    truth = np.repeat(np.arange(groups), size)
+    x = centres[truth] + 0.05 * rng.standard_normal((len(truth), dim))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return x.astype(np.float32), truth
+
+
+def same_partition(a, b) -> bool:
+    pairs = set(zip(np.asarray(a).tolist(), np.asarray(b).tolist(), strict=True))
+    return len(pairs) == len(set(np.asarray(a).tolist())) == len(set(b.tolist()))
+
+
+def test_lexical_recluster_handles_tiny_forums(lexical):
+    for texts in (["Battery drains"], ["Card arrived late", "Card arrived late!"]):
+        posts = [PostText(id=i, title=t) for i, t in enumerate(texts)]
+        drafts = recluster(lexical, posts, [b""] * len(posts))
+        assert [d.post_ids for d in drafts] == [list(range(len(texts)))]
+        assert "arriv" not in drafts[0].terms  # terms shown to people are words
