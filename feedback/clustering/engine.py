@@ -34,29 +34,47 @@ def post_text(title: str, body: str) -> str:
     return f"{title}. {title}. {body}".strip()
 
 
-# Tokens of the body the encoder reads: about one sentence. Encoding time grows with
-# the tokens read (2 cores, measured by bench/api_posts.py: ~0.6 ms a token, so a
-# demo post's 70 tokens cost ~45 ms and 40 tokens ~25 ms), a report's title and
-# first sentence carry its gist, and the lexical features still read 600 characters
-# of the body. The development sets (bench/cluster_quality.py) are titles and short
-# questions, so this budget does not change what they measure.
-ENCODE_BODY_TOKENS = 24
+# Tokens the encoder reads of a post: the title and, while room is left, the start
+# of the body. Encoding is the costliest step of creating a post, and grows with the
+# tokens read (2 cores, bench/api_posts.py: ~1.2 ms a token on one free core, about
+# half that on two); a report's title is its summary, it is what the development
+# sets (titles and short questions) measure, and it is what a fan has typed when
+# the form first asks for similar posts. The lexical features read 600 characters
+# of the body.
+ENCODE_TOKENS = 24
+
+
+def _token_cost(char: str) -> int:
+    """Quarter tokens: a Chinese character is about one token, other characters
+    about a quarter (English averages about four characters per token)."""
+    return 4 if CJK_RE.match(char) else 1
 
 
 def encoder_text(title: str, body: str) -> str:
-    """The title once, then the body (without bug-template headings) cut to about
-    ``ENCODE_BODY_TOKENS`` tokens, counting a Chinese character as one token and
-    other characters as a quarter (English averages about four characters per
-    token). Unlike ``post_text`` the title is not repeated: e5 averages over
-    tokens, so a repeat weighs the title more only by costing its tokens twice."""
-    body = strip_boilerplate(body or "")[:600]
-    budget = 4 * ENCODE_BODY_TOKENS
+    """The title, then as much of the body (without bug-template headings) as fits
+    in ``ENCODE_TOKENS`` tokens; a long title is kept whole. Unlike ``post_text``
+    the title is not repeated: e5 averages over tokens, so a repeat weighs the
+    title more only by costing its tokens twice."""
+    title = title.strip()
+    budget = 4 * ENCODE_TOKENS - sum(map(_token_cost, title))
+    body = strip_boilerplate(body or "")[:600].strip()
+    if budget <= 0 or not body:
+        return title
     for end, char in enumerate(body):
-        budget -= 4 if CJK_RE.match(char) else 1
+        budget -= _token_cost(char)
         if budget < 0:
-            body = body[:end]
+            body = body[:end].rstrip()
             break
-    return f"{title}. {body}".strip() if body.strip() else title.strip()
+    return f"{title}. {body}" if title else body
+
+
+def query_encoder_text(text: str) -> str:
+    """What the encoder reads of text typed in the post form (the title, a line
+    break, then the body): the same cut as a stored post's, so a query and the
+    post it would become meet as the same vector, and typing on in the body
+    past the budget finds the vector in the cache instead of encoding again."""
+    title, _newline, body = (text or "").strip().partition("\n")
+    return encoder_text(title, body)
 
 
 # Splits identifiers in bug reports: camelCase, dotted.names, snake_case, paths.
@@ -219,11 +237,13 @@ class Engine:
         return b"" if vectors is None else vectors[0].astype(np.float16).tobytes()
 
     def encode_query(self, text: str) -> np.ndarray | None:
-        """The vector of text typed so far; repeated texts (a fan deleting and
-        retyping, several tabs) come from a small per-process cache."""
+        """The vector of text typed so far (``query_encoder_text``: the title and
+        the start of the body, as a stored post); repeated texts (a fan typing on
+        in the body, deleting and retyping, several tabs) come from a small
+        per-process cache."""
         if not self.dense:
             return None
-        vector = _encode_one(text)
+        vector = _encode_one(query_encoder_text(text))
         vector.flags.writeable = False  # shared by the cache
         return vector
 
