@@ -160,6 +160,9 @@ class Engine:
     # chose): hybrid 0.04/0.12, atec recall@5 held out 0.410 → 0.433; lexical
     # 0.24/0.24, 0.271 → 0.364.
     match_weight: float = 0.0
+    # Suggestions: re-rank the best ``RERANK`` posts with the learned linear model
+    # of rerank.py (instead of the mismatch penalty and bonus).
+    rerank: bool = False
 
     @property
     def dense(self) -> bool:
@@ -300,6 +303,7 @@ HYBRID = Engine(
     similar_weights=(1.0, 0.25, 0.05, 0.25, 0.1),
     mismatch_weight=0.04,
     match_weight=0.12,
+    rerank=True,
 )
 ENGINES = {"hybrid": HYBRID, "lexical": LEXICAL}
 
