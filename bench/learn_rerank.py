@@ -17,6 +17,7 @@ split of the training folds.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 from collections import Counter
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import cluster_quality as cq  # noqa: E402
+from learn_mismatch import learn as learn_mismatch  # noqa: E402
 
 from feedback.clustering import get_engine  # noqa: E402
 from feedback.clustering.engine import cjk_chars  # noqa: E402
@@ -68,10 +70,24 @@ class Candidates:
             one.append([chars.symmetric_difference(p) if p else () for p in posts])
             both.append([chars.intersection(p) if p else () for p in posts])
         self.top = np.array(tops)
+        self.chars = [cjk_chars(text) for text in qtexts]
+        self.post_chars = [[index.chars[row] for row in top] for top in tops]
         self.base = np.array(base, dtype=np.float64)
         self.x = np.array(feats, dtype=np.float64)
         self.same = truth[self.top] == np.array(self.query_groups)[:, None]
         self.one, self.both = one, both
+
+    def use_tables(self, penalty, bonus) -> None:
+        """Recompute the penalty and bonus features with these tables."""
+        pen, bon = FEATURES.index("penalty"), FEATURES.index("bonus")
+        for q, (chars, posts) in enumerate(
+            zip(self.chars, self.post_chars, strict=True)
+        ):
+            for j, post in enumerate(posts):
+                if chars and post:
+                    post = frozenset(post)
+                    self.x[q, j, pen] = sum(penalty.get(c, 0.0) for c in chars ^ post)
+                    self.x[q, j, bon] = sum(bonus.get(c, 0.0) for c in chars & post)
 
     def sparse(self, one_vocab: dict, both_vocab: dict):
         """Flat (pair, feature) indices of the character features."""
@@ -207,8 +223,23 @@ def main() -> None:
         print(f"all queries (learned on them): {learned:.4f}")
         write(model)
         return
+    # The penalty and bonus features use mismatch.py's tables, learned from the
+    # labelled pairs: for each fold, learned again without the held-out groups.
+    text_of = {r["id"]: r["text"] for r in rows}
+    group_of = {r["id"]: r["group"] for r in rows}
+    with (cq.DATA / "atec_dev_pairs.jsonl").open(encoding="utf-8") as f:
+        pairs = [json.loads(line) for line in f]
     held = []
     for k in range(folds):
+        cands.use_tables(
+            *learn_mismatch(
+                pairs,
+                text_of,
+                lambda p, k=k: (
+                    k in (fold_of[group_of[p["a"]]], fold_of[group_of[p["b"]]])
+                ),
+            )
+        )
         train = qfold != k
         allowed = pfold != k
         # L2 strength on an inner split: fold (k + 1) of the training folds.
@@ -221,8 +252,8 @@ def main() -> None:
                 score(cands, fit(cands, inner_train, inner_allowed, l2)),
                 qfold == inner,
             )
-            for l2 in ([args.l2] if args.l2 else L2_GRID)
-        }
+            for l2 in ([] if args.l2 else L2_GRID)
+        } or {args.l2: 0.0}
         l2 = max(inner_scores, key=inner_scores.get)
         model = fit(cands, train, allowed, l2)
         held.append(recall(cands, score(cands, model), qfold == k))

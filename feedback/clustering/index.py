@@ -368,7 +368,12 @@ class ThemeIndex:
     ) -> np.ndarray:
         """Re-ranker features (rerank.FEATURES) of a query and ``rows``."""
         return rerank_features(
-            parts[:, rows], query, [self.chars[row] for row in rows], self.hub(rows)
+            parts[:, rows],
+            query,
+            [self.chars[row] for row in rows],
+            self.hub(rows),
+            self.mismatch_penalty,
+            self.match_bonus,
         )
 
     def hub(self, rows: np.ndarray) -> np.ndarray:

@@ -21,6 +21,8 @@ FEATURES = (
     "containment",
     "length_ratio",
     "one_sided",
+    "penalty",
+    "bonus",
     "hub",
 )
 # "hub": how close a post is to its nearest neighbours in general, the mean of its
@@ -36,6 +38,8 @@ def pair_features(
     query_chars: frozenset[str],
     post_chars: list[str],
     hub: np.ndarray,
+    penalty: dict[str, float],
+    bonus: dict[str, float],
 ) -> np.ndarray:
     """Features of a query and each of K posts, shape (K, len(FEATURES)).
 
@@ -43,8 +47,9 @@ def pair_features(
     (``ThemeIndex.suggestion_parts``); ``post_chars``: each post's distinct Chinese
     characters (``ThemeIndex.chars``). The character features (Jaccard, share of the
     smaller set found in the other, ratio of the set sizes, count of characters in
-    only one text) are 0 when either text has no Chinese. ``hub``: each post's
-    hubness (see ``HUB_SAMPLE``).
+    only one text, summed ``penalty`` of those and summed ``bonus`` of the shared
+    ones, from mismatch.py's tables learned on labelled pairs) are 0 when either
+    text has no Chinese. ``hub``: each post's hubness (see ``HUB_SAMPLE``).
     """
     k = parts.shape[1]
     out = np.zeros((k, len(FEATURES)), dtype=np.float32)
@@ -64,6 +69,9 @@ def pair_features(
         out[i, column + 1] = shared / min(n_query, n_post)
         out[i, column + 2] = min(n_query, n_post) / max(n_query, n_post)
         out[i, column + 3] = union - shared
+        post = frozenset(chars)
+        out[i, column + 4] = sum(penalty.get(c, 0.0) for c in query_chars ^ post)
+        out[i, column + 5] = sum(bonus.get(c, 0.0) for c in query_chars & post)
     return out
 
 

@@ -16,7 +16,14 @@ def column(name):
 def test_pair_features_measure_the_chinese_characters_both_texts_share():
     parts = np.arange(10, dtype=np.float32).reshape(5, 2) / 10
     query = frozenset("花呗还款")
-    features = pair_features(parts, query, ["呗款怎花么", ""], np.array([0.3, 0.4]))
+    features = pair_features(
+        parts,
+        query,
+        ["呗款怎花么", ""],
+        np.array([0.3, 0.4]),
+        penalty={"怎": 1.0, "还": 0.5, "借": 9.0},
+        bonus={"花": 2.0, "借": 9.0},
+    )
     assert features.shape == (2, len(FEATURES))
     assert features[:, column("dense")].tolist() == pytest.approx([0.0, 0.1])
     assert features[:, column("cos_#")].tolist() == pytest.approx([0.8, 0.9])
@@ -25,9 +32,11 @@ def test_pair_features_measure_the_chinese_characters_both_texts_share():
     assert first[column("containment")] == pytest.approx(3 / 4)
     assert first[column("length_ratio")] == pytest.approx(4 / 5)
     assert first[column("one_sided")] == 3  # 还, 怎, 么
+    assert first[column("penalty")] == pytest.approx(1.5)
+    assert first[column("bonus")] == pytest.approx(2.0)
     assert first[column("hub")] == pytest.approx(0.3)
     # A post without Chinese has no character features.
-    assert features[1, column("jaccard") : column("hub")].tolist() == [0, 0, 0, 0]
+    assert not features[1, column("jaccard") : column("hub")].any()
 
 
 @pytest.fixture
