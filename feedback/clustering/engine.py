@@ -163,7 +163,7 @@ class Engine:
     # Suggestions for Chinese queries: re-rank the best ``RERANK`` posts with the
     # linear model of rerank.py, learned from atec groups (bench/learn_rerank.py),
     # instead of the mismatch weights above (its features include both tables).
-    # Hybrid, atec recall@5 held out (5-fold over groups): 0.433 → 0.464.
+    # Hybrid, atec recall@5 held out (5-fold over groups): 0.433 → 0.460.
     rerank: bool = False
 
     @property

@@ -29,7 +29,7 @@ FEATURES = (
 # ``HUB_K`` best cosines to a fixed sample of ``HUB_SAMPLE`` posts. Short generic
 # questions sit near everything and crowd suggestion lists (hubness; the CSLS
 # correction of Conneau et al. 2018); the learned weight is negative.
-HUB_SAMPLE = 2000
+HUB_SAMPLE = 1000
 HUB_K = 10
 
 
