@@ -33,8 +33,9 @@ Modules: engine (encoders, weights, thresholds), index (online ThemeIndex),
 agglomerate (batch average-linkage clustering), graph (the lexical engine's batch
 clustering: corpus word vectors, neighbour graph, Louvain), batch (recluster, labels,
 explanations), mismatch (character penalties and bonuses for suggestions, learned
-by bench/learn_mismatch.py), types (dataclasses). Quality and speed:
-bench/cluster_quality.py.
+by bench/learn_mismatch.py), rerank (the re-ranker of Chinese suggestions; weights
+in rerank_weights, learned by bench/learn_rerank.py), types (dataclasses). Quality
+and speed: bench/cluster_quality.py.
 """
 
 from feedback.clustering.batch import explain, label, recluster

@@ -219,9 +219,14 @@ class Engine:
     # ... and gain ``match_weight`` × the learned bonus (mismatch.BONUS) of each
     # Chinese character in both. Weights by 5-fold group CV (bench/learn_mismatch.py
     # --folds 5, tables learned on the training folds' pairs; the value most folds
-    # chose): hybrid 0.04/0.12, atec recall@5 held out 0.410 → 0.433; lexical
-    # 0.24/0.24, 0.271 → 0.364.
+    # chose): hybrid 0.04/0.12, atec recall@5 held out 0.410 → 0.433 (now
+    # superseded by ``rerank``); lexical 0.24/0.24, 0.271 → 0.364.
     match_weight: float = 0.0
+    # Suggestions for Chinese queries: re-rank the best ``RERANK`` posts with the
+    # linear model of rerank.py, learned from atec groups (bench/learn_rerank.py),
+    # instead of the mismatch weights above (its features include both tables).
+    # Hybrid, atec recall@5 held out (5-fold over groups): 0.433 → 0.460.
+    rerank: bool = False
 
     @property
     def dense(self) -> bool:
@@ -366,8 +371,7 @@ HYBRID = Engine(
     cold_threshold=0.5,
     absorb_below=8,
     similar_weights=(1.0, 0.25, 0.05, 0.25, 0.1),
-    mismatch_weight=0.04,
-    match_weight=0.12,
+    rerank=True,
 )
 ENGINES = {"hybrid": HYBRID, "lexical": LEXICAL}
 
