@@ -41,7 +41,7 @@ def post_text(title: str, body: str) -> str:
 # sets (titles and short questions) measure, and it is what a fan has typed when
 # the form first asks for similar posts. The lexical features read 600 characters
 # of the body.
-ENCODE_TOKENS = 24
+ENCODE_TOKENS = 16
 
 
 def _token_cost(char: str) -> int:

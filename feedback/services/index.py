@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,6 +41,7 @@ class _State:
         self.generation: int | None = None
         self.watermark = 0
         self.known: set[int] = set()
+        self.looked_back_at = float("-inf")
 
 
 _state = _State()
@@ -65,9 +67,15 @@ def _rows(after: int = 0, only: list[int] | None = None):
 
 
 def _new_rows(watermark: int):
-    """Rows not yet indexed near or above the high-water mark: first their keys (a
-    cheap index scan), then the vectors and texts of only the missing ones."""
-    window = _indexable().filter(pk__gt=max(0, watermark - LOOKBACK))
+    """Rows not yet indexed above the high-water mark, and at most once every
+    ``LOOKBACK_EVERY`` seconds also just below it: first their keys (a cheap index
+    scan), then the vectors and texts of only the missing ones."""
+    now = time.monotonic()
+    floor = watermark
+    if now - _state.looked_back_at >= LOOKBACK_EVERY:
+        floor = max(0, watermark - LOOKBACK)
+        _state.looked_back_at = now
+    window = _indexable().filter(pk__gt=floor)
     missing = [
         pk for pk in window.values_list("pk", flat=True) if pk not in _state.known
     ]
@@ -78,6 +86,9 @@ def _new_rows(watermark: int):
 # key after a higher one was loaded; re-reading this many keys below the high-water
 # mark catches those stragglers (already-known keys are skipped).
 LOOKBACK = 500
+# Reading those keys costs ~2 ms at every use; a straggler is rare and waits at
+# most this long.
+LOOKBACK_EVERY = 1.0
 
 
 def _add_rows(index: clustering.ThemeIndex, rows) -> int:
@@ -153,3 +164,4 @@ def index_reset() -> None:
         _state.generation = None
         _state.watermark = 0
         _state.known = set()
+        _state.looked_back_at = float("-inf")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from community.models import Board, Fan
 from community.services.forum import thread_create
 from feedback.models import Attachment, PainPoint
+from feedback.services.index import get_index
 from feedback.services.themes import post_assign, post_encode
 
 IMAGE_TYPES = {
@@ -133,5 +134,6 @@ def painpoint_create(
                 content_type=content_type,
             )
         post.thread = thread
+        get_index()  # catches up with other posts while the encoder works
         post_assign(post=post, vector=encoding.result())
     return post

@@ -61,3 +61,23 @@ def test_a_post_that_leaves_the_index_is_dropped(django_capture_on_commit_callba
     assert battery.pk not in theme_index._state.known
     assert index.theme_of(camera.pk) == camera.theme_id
     assert len(index) == 1
+
+
+def test_a_late_commit_below_the_mark_is_picked_up_within_the_interval(monkeypatch):
+    camera = make_post(title=CAMERA)
+    late = make_post(title=BATTERY)
+    make_post(title=WIFI)
+    theme_id = late.theme_id
+    # As if ``late`` had committed after a post with a higher key was indexed.
+    PainPoint.objects.filter(pk=late.pk).update(theme=None)
+    theme_index.index_reset()
+    index = get_index()
+    assert index.theme_of(late.pk) is None
+    PainPoint.objects.filter(pk=late.pk).update(theme_id=theme_id)
+
+    monkeypatch.setattr(theme_index, "LOOKBACK_EVERY", 3600)
+    assert get_index().theme_of(late.pk) is None  # looked back a moment ago
+
+    theme_index._state.looked_back_at -= 3600
+    assert get_index().theme_of(late.pk) == theme_id
+    assert get_index().theme_of(camera.pk) == camera.theme_id
