@@ -7,9 +7,9 @@ Public API:
         warning when the encoder cannot load. Cached per process.
     post_text(title, body) -> str     the text the engine reads for a post
     Engine.encode_post(title, body) -> bytes
-        Encodes encoder_text(title, body) (the title, then the body's start up
-        to about 16 tokens in all). Computed once when a post is created (on a
-        helper thread while the post's rows are written) and stored (PainPoint.vector, a
+        Encodes encoder_text(title, body) (the title; after a short title also
+        the body's start, about 16 tokens in all). Computed once when a post is
+        created, before its write transaction, and stored (PainPoint.vector, a
         BinaryField): 384 float16 values, 768 bytes; b"" for the lexical engine.
         Never re-encoded per request.
     Engine.encode_query(text) -> np.ndarray | None    for suggestions while typing

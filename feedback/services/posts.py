@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,7 +13,6 @@ from django.utils.translation import gettext as _
 from community.models import Board, Fan
 from community.services.forum import thread_create
 from feedback.models import Attachment, PainPoint
-from feedback.services.index import get_index
 from feedback.services.themes import post_assign, post_encode
 
 IMAGE_TYPES = {
@@ -24,11 +22,6 @@ IMAGE_TYPES = {
     "WEBP": "image/webp",
 }
 LOG_SUFFIXES = (".txt", ".log")
-
-# Encoding a post is native code that releases the GIL: it runs on one of these
-# threads while the request thread writes the thread and pain-point rows, and the
-# vector is awaited only for the theme assignment.
-_encoders = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fanloop-encode")
 
 
 def validate_attachment(upload: UploadedFile) -> tuple[str, str]:
@@ -107,7 +100,10 @@ def painpoint_create(
             _("Attach at most %(n)d files.") % {"n": settings.FANLOOP_MAX_ATTACHMENTS}
         )
     checked = [(f, *validate_attachment(f)) for f in files]
-    encoding = _encoders.submit(post_encode, title=title, body=body)
+    # Encoding takes milliseconds of CPU: do it before taking the write lock. (On a
+    # helper thread beside the writes it gained nothing on 2 cores, where the
+    # encoder's two threads already use both, and held SQLite's lock meanwhile.)
+    vector = post_encode(title=title, body=body)
     with transaction.atomic():
         thread = thread_create(
             author=author, board=board, title=title, body=body, tags=tags
@@ -134,6 +130,5 @@ def painpoint_create(
                 content_type=content_type,
             )
         post.thread = thread
-        get_index()  # catches up with other posts while the encoder works
-        post_assign(post=post, vector=encoding.result())
+        post_assign(post=post, vector=vector)
     return post
