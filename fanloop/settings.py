@@ -316,6 +316,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 # falls back to lexical, with a logged warning, when the encoder cannot load.
 FANLOOP_CLUSTER_ENGINE = os.environ.get("FANLOOP_CLUSTER_ENGINE", "hybrid")
 
+# Where a process saves the similarity index it built and the next process loads it
+# from instead of reading every post's text again (feedback/clustering/snapshot.py);
+# "" turns snapshots off. One file per host; it is checked against the database.
+FANLOOP_INDEX_SNAPSHOT = os.environ.get(
+    "FANLOOP_INDEX_SNAPSHOT", str(BASE_DIR / "var" / "theme-index.npz")
+)
+
 # End of the voting week: weekday (Monday = 0), local time and time zone. The weekly
 # backlog of week W is built from votes and posts before W's cut-off.
 FANLOOP_WEEK_CUTOFF = {

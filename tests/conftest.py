@@ -19,6 +19,16 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_index_snapshot():
+    """Processes of the test run (live servers forked for browser tests too) do
+    not save or load theme index snapshots; tests of snapshots turn them on with
+    a path of their own."""
+    from django.conf import settings
+
+    settings.FANLOOP_INDEX_SNAPSHOT = ""
+
+
 @pytest.fixture(autouse=True)
 def _fresh_theme_index():
     """Each test's database starts empty, so each test starts with an empty

@@ -9,7 +9,10 @@ it current without rebuilding per request:
 - structural changes (merge, split, move, recluster) bump a generation number in the
   shared cache (Redis in production) on commit; a process that sees a newer generation
   re-reads the (post, theme) pairs and moves only the posts that changed theme.
-  Building from scratch (every post's text and vector) happens once per process.
+  Building from scratch (every post's text and vector) happens once per process,
+  and not even that when a snapshot saved by an earlier process is there
+  (``settings.FANLOOP_INDEX_SNAPSHOT``): it is loaded, checked against the database
+  and brought up to date like an index that saw a structural change.
 
 So several web workers share one truth (the database) and converge within one request
 of any change. With Elasticsearch configured, the same vectors can be searched there
@@ -22,11 +25,14 @@ import logging
 import threading
 import time
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 from feedback import clustering
+from feedback.clustering import snapshot
+from feedback.clustering.engine import lexical_terms
 from feedback.models import PainPoint
 
 logger = logging.getLogger(__name__)
@@ -42,6 +48,7 @@ class _State:
         self.watermark = 0
         self.known: set[int] = set()
         self.looked_back_at = float("-inf")
+        self.loaded_posts = 0  # posts in the snapshot this index was loaded from
 
 
 _state = _State()
@@ -123,7 +130,8 @@ def _resync(index: clustering.ThemeIndex) -> bool:
         else:  # e.g. a post placed in a theme for the first time, below the mark
             missing.append(pk)
     for start in range(0, len(missing), 500):
-        _add_rows(index, _rows(only=missing[start : start + 500]))
+        top = _add_rows(index, _rows(only=missing[start : start + 500]))
+        _state.watermark = max(_state.watermark, top)
     return True
 
 
@@ -131,18 +139,128 @@ def get_index() -> clustering.ThemeIndex:
     generation = cache.get(GENERATION_KEY, 0)
     with _state.lock:
         stale = _state.index is not None and _state.generation != generation
+        loaded = False
         if stale and _resync(_state.index):
             _state.generation = generation
         elif _state.index is None or stale:
-            # Building reads every post's text and vector: once per process.
-            index = clustering.ThemeIndex(get_engine())
-            _state.known = set()
-            _state.watermark = _add_rows(index, _rows())
-            _state.index = index
+            loaded = _state.index is None and _load_snapshot()
+            if not loaded:
+                _build()
             _state.generation = generation
         top = _add_rows(_state.index, _new_rows(_state.watermark))
         _state.watermark = max(_state.watermark, top)
+        if loaded:
+            behind = len(_state.known) - _state.loaded_posts
+            if behind >= SNAPSHOT_REFRESH or behind > _state.loaded_posts:
+                save_snapshot()  # far behind: spare the next process the catch-up
         return _state.index
+
+
+# A loaded snapshot that lacked this many posts, or more than it held, is saved
+# again once they are added.
+SNAPSHOT_REFRESH = 2000
+# Posts whose stored vector and terms are compared with a loaded snapshot's.
+SNAPSHOT_CHECKS = 16
+
+
+def _build() -> None:
+    """Build the index from every post's text and vector, then save a snapshot."""
+    index = clustering.ThemeIndex(get_engine())
+    _state.known = set()
+    _state.watermark = _add_rows(index, _rows())
+    _state.index = index
+    save_snapshot()
+
+
+def _load_snapshot() -> bool:
+    """Load the saved index, if there is one made by this engine and code that
+    agrees with the database, and bring its themes up to date. False (nothing
+    loaded) otherwise."""
+    path = settings.FANLOOP_INDEX_SNAPSHOT
+    if not path:
+        return False
+    started = time.perf_counter()
+    try:
+        loaded = snapshot.load(path, get_engine())
+    except Exception:  # a damaged file must not stop the site: rebuild instead
+        logger.warning("theme index snapshot %s unreadable", path, exc_info=True)
+        return False
+    if loaded is None:
+        return False
+    index, meta = loaded
+    n = index.size
+    if not _agrees(index):
+        logger.info("theme index snapshot %s is of another database", path)
+        return False
+    _state.index = index
+    _state.known = set(index.ids[:n][index.active[:n]].tolist())
+    _state.loaded_posts = len(_state.known)
+    _state.watermark = int(meta.get("watermark", 0))
+    if not _resync(index):
+        _state.index = None
+        _state.known = set()
+        _state.watermark = 0
+        return False
+    logger.info(
+        "theme index: %d posts loaded from %s in %.1f s",
+        len(_state.known),
+        path,
+        time.perf_counter() - started,
+    )
+    return True
+
+
+def _agrees(index: clustering.ThemeIndex) -> bool:
+    """Whether a sample of the snapshot's posts has the same stored vector and the
+    same lexical terms in the database (a snapshot of another or a reset
+    database, with the same keys for other posts, fails this)."""
+    n = index.size
+    rows = np.nonzero(index.active[:n])[0]
+    if not len(rows):
+        return True
+    sample = rows[
+        np.linspace(0, len(rows) - 1, min(SNAPSHOT_CHECKS, len(rows))).astype(int)
+    ]
+    by_pk = {int(index.ids[row]): int(row) for row in sample}
+    found = (
+        _indexable()
+        .filter(pk__in=list(by_pk))
+        .values_list("pk", "vector", "thread__title", "thread__body")
+    )
+    seen = 0
+    for pk, vector, title, body in found:
+        row = by_pk[pk]
+        seen += 1
+        if index.raw is not None:
+            stored, raw = bytes(vector), index.raw[row]
+            if stored != (raw.astype(np.float16).tobytes() if raw.any() else b""):
+                return False
+        terms = lexical_terms(clustering.post_text(title, body))
+        if set(terms) != set(index.terms[row]):
+            return False
+    # A post that is gone is fine (removed on resync); most must be there.
+    return seen * 2 >= len(sample)
+
+
+def save_snapshot() -> bool:
+    """Save this process's index for the next process (no-op when snapshots are
+    off). A failure to write is logged, never raised: the site works without."""
+    path = settings.FANLOOP_INDEX_SNAPSHOT
+    if not path or _state.index is None:
+        return False
+    started = time.perf_counter()
+    try:
+        snapshot.save(_state.index, path, {"watermark": _state.watermark})
+    except Exception:
+        logger.warning("theme index snapshot %s not saved", path, exc_info=True)
+        return False
+    logger.info(
+        "theme index: %d posts saved to %s in %.1f s",
+        len(_state.known),
+        path,
+        time.perf_counter() - started,
+    )
+    return True
 
 
 def index_changed() -> None:

@@ -1,0 +1,249 @@
+"""A ``ThemeIndex`` saved to and loaded from one ``.npz`` file.
+
+Building an index reads every post's text and computes its lexical terms (Chinese
+segmentation, OpenCC, stemming): ~25 s per process at 100,000 posts. A snapshot
+holds what that produced, as plain arrays (NumPy's format, loaded with
+``allow_pickle=False``: no code runs when a file is read): the raw vectors as the
+float16 they are stored as, the inverted lexical index as compressed rows, each
+post's Chinese characters and the theme sums. Loading rebuilds the Python
+structures from those arrays in a few seconds.
+
+A snapshot is only valid for the engine and the code that made it: ``fingerprint``
+covers the engine's settings and the source of the modules that turn text into
+terms, and ``load`` returns None for any other. The caller (feedback/services/
+index.py) brings a loaded index up to date with the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from feedback.clustering.engine import DIM, Engine
+from feedback.clustering.index import ThemeIndex, _Postings
+
+FORMAT = 1
+# Terms and character strings are stored joined by this separator; a term never
+# holds it (text is split at control characters before terms are made), and
+# ``save`` refuses an index where one does.
+SEP = "\x00"
+# What reading a missing, empty, truncated or foreign file raises.
+_UNREADABLE = (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile)
+
+
+def fingerprint(engine: Engine) -> str:
+    """Engine settings plus the source of the code that makes terms from text."""
+    from community import text as community_text
+    from feedback.clustering import engine as engine_module
+    from feedback.clustering import index as index_module
+
+    digest = hashlib.sha256(f"{FORMAT}|{DIM}|{engine!r}".encode())
+    for module in (community_text, engine_module, index_module):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _blob(strings: list[str]) -> np.ndarray:
+    return np.frombuffer(SEP.join(strings).encode("utf-8"), dtype=np.uint8)
+
+
+def _strings(blob: np.ndarray, n: int) -> list[str]:
+    if n == 0:
+        return []
+    return blob.tobytes().decode("utf-8").split(SEP)
+
+
+def save(index: ThemeIndex, path: str | os.PathLike, meta: dict) -> None:
+    """Write ``index`` and ``meta`` (JSON-able) to ``path`` atomically: a
+    temporary file in the same directory, then a rename, so a reader never sees
+    half a file and two writers do not mix."""
+    n = index.size
+    vocab = list(index.postings)
+    if any(SEP in term for term in vocab) or any(SEP in c for c in index.chars):
+        raise ValueError("a term holds the snapshot separator")
+    term_id = {term: i for i, term in enumerate(vocab)}
+    post_ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+    np.cumsum([len(index.postings[t].rows) for t in vocab], out=post_ptr[1:])
+    post_rows = np.fromiter(
+        (r for t in vocab for r in index.postings[t].rows),
+        dtype=np.int32,
+        count=int(post_ptr[-1]),
+    )
+    post_weights = np.fromiter(
+        (w for t in vocab for w in index.postings[t].weights),
+        dtype=np.float64,
+        count=int(post_ptr[-1]),
+    )
+    slots = len(index.theme_keys)
+    lex_ptr = np.zeros(slots + 1, dtype=np.int64)
+    np.cumsum([len(lex) for lex in index.theme_lex], out=lex_ptr[1:])
+    lex_terms = np.fromiter(
+        (term_id[t] for lex in index.theme_lex for t in lex),
+        dtype=np.int32,
+        count=int(lex_ptr[-1]),
+    )
+    lex_values = np.fromiter(
+        (v for lex in index.theme_lex for v in lex.values()),
+        dtype=np.float64,
+        count=int(lex_ptr[-1]),
+    )
+    dense = index.raw is not None
+    arrays = {
+        "meta": np.frombuffer(
+            json.dumps(
+                {**meta, "format": FORMAT, "fingerprint": fingerprint(index.engine)}
+            ).encode(),
+            dtype=np.uint8,
+        ),
+        "ids": index.ids[:n],
+        "themes": index.themes[:n],
+        "active": index.active[:n],
+        "family_norm": index.family_norm[:n],
+        "raw": index.raw[:n].astype(np.float16) if dense else np.zeros(0),
+        "mean": index.mean if index.mean is not None else np.zeros(0),
+        "next_recentre": np.array([index.next_recentre], dtype=np.int64),
+        "vocab": _blob(vocab),
+        "df": np.fromiter((index.df[t] for t in vocab), dtype=np.int64),
+        "post_ptr": post_ptr,
+        "post_rows": post_rows,
+        "post_weights": post_weights,
+        "chars": _blob(index.chars),
+        "theme_keys": np.array(index.theme_keys, dtype=np.int64),
+        "theme_n": np.array(index.theme_n, dtype=np.int64),
+        "theme_lex_ptr": lex_ptr,
+        "theme_lex_terms": lex_terms,
+        "theme_lex_values": lex_values,
+        "theme_lex_sq": np.array(index.theme_lex_sq, dtype=np.float64),
+        "theme_sum": index.theme_sum[:slots] if dense else np.zeros(0),
+    }
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".snapshot-", suffix=".npz")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_meta(path: str | os.PathLike) -> dict | None:
+    """The metadata of the snapshot at ``path``; None if there is none."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return json.loads(data["meta"].tobytes())
+    except _UNREADABLE:
+        return None
+
+
+def load(path: str | os.PathLike, engine: Engine) -> tuple[ThemeIndex, dict] | None:
+    """The index saved at ``path`` and its metadata, or None when there is no
+    readable snapshot there or it was made by another engine or code."""
+    try:
+        data = np.load(path, allow_pickle=False)
+    except _UNREADABLE:
+        return None
+    with data:
+        try:
+            meta = json.loads(data["meta"].tobytes())
+        except _UNREADABLE:
+            return None
+        if meta.get("fingerprint") != fingerprint(engine):
+            return None
+        return _restore(data, engine), meta
+
+
+def _restore(data, engine: Engine) -> ThemeIndex:
+    ids = data["ids"]
+    n = len(ids)
+    index = ThemeIndex(engine, capacity=max(1024, n + n // 4 + 1))
+    index.size = n
+    index.ids[:n] = ids
+    index.themes[:n] = data["themes"]
+    index.active[:n] = data["active"]
+    index.family_norm[:n] = data["family_norm"]
+    index.row_of = dict(zip(ids.tolist(), range(n), strict=True))
+    index.next_recentre = int(data["next_recentre"][0])
+    mean = data["mean"]
+    index.mean = mean.astype(np.float32) if mean.size else None
+    if index.raw is not None and n:
+        raw = data["raw"].astype(np.float32)
+        index.raw[:n] = raw
+        if index.mean is None:
+            for row in range(n):
+                index.dense[row] = engine.center(raw[row], None)
+        else:
+            centred = raw - index.mean
+            norms = np.linalg.norm(centred, axis=1, keepdims=True)
+            norms[norms == 0] = 1.0
+            index.dense[:n] = centred / norms
+        index.dense[:n][~raw.any(axis=1)] = 0  # posts stored without a vector
+    vocab = _strings(data["vocab"], len(data["df"]))
+    index.df = Counter(dict(zip(vocab, data["df"].tolist(), strict=True)))
+    ptr = data["post_ptr"].tolist()
+    rows = data["post_rows"]
+    weights = data["post_weights"]
+    rows_list, weights_list = rows.tolist(), weights.tolist()
+    postings = index.postings
+    for i, term in enumerate(vocab):
+        p = _Postings()
+        a, b = ptr[i], ptr[i + 1]
+        p.rows = rows_list[a:b]
+        p.weights = weights_list[a:b]
+        postings[term] = p
+    # Each row's own terms: the postings read the other way round.
+    term_of = np.repeat(np.arange(len(vocab)), np.diff(data["post_ptr"]))
+    order = np.argsort(rows, kind="stable")
+    bounds = np.searchsorted(rows[order], np.arange(n + 1)).tolist()
+    sorted_terms = term_of[order].tolist()
+    sorted_weights = weights[order].tolist()
+    index.terms = [
+        {
+            vocab[t]: w
+            for t, w in zip(
+                sorted_terms[bounds[r] : bounds[r + 1]],
+                sorted_weights[bounds[r] : bounds[r + 1]],
+                strict=True,
+            )
+        }
+        for r in range(n)
+    ]
+    index.chars = _strings(data["chars"], n)
+    keys = data["theme_keys"].tolist()
+    index.theme_keys = keys
+    index.theme_row = {key: slot for slot, key in enumerate(keys)}
+    index.theme_n = data["theme_n"].tolist()
+    index.theme_lex_sq = data["theme_lex_sq"].tolist()
+    lex_ptr = data["theme_lex_ptr"].tolist()
+    lex_terms = data["theme_lex_terms"].tolist()
+    lex_values = data["theme_lex_values"].tolist()
+    index.theme_lex = [
+        Counter(
+            {
+                vocab[t]: v
+                for t, v in zip(
+                    lex_terms[lex_ptr[s] : lex_ptr[s + 1]],
+                    lex_values[lex_ptr[s] : lex_ptr[s + 1]],
+                    strict=True,
+                )
+            }
+        )
+        for s in range(len(keys))
+    ]
+    if index.theme_sum is not None:
+        slots = max(64, len(keys))
+        index.theme_sum = np.zeros((slots, DIM), dtype=np.float32)
+        index.theme_sum[: len(keys)] = data["theme_sum"]
+        norms = np.linalg.norm(index.theme_sum, axis=1, keepdims=True)
+        index.theme_unit = np.where(
+            norms > 1e-6, index.theme_sum / np.maximum(norms, 1e-6), 0
+        ).astype(np.float32)
+    return index

@@ -1,0 +1,110 @@
+"""A new process loads the index an earlier one saved, brought up to date."""
+
+import logging
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from feedback.clustering.snapshot import read_meta
+from feedback.models import PainPoint
+from feedback.services import index as theme_index
+from feedback.services.index import get_index, index_reset
+from feedback.services.triage import theme_merge
+from tests.factories.feedback import make_post
+
+pytestmark = pytest.mark.django_db
+
+TITLES = [
+    "Camera app crashes when I switch to night mode",
+    "Battery drains 30 percent overnight while the phone is idle",
+    "Wi-Fi disconnects every few minutes at home",
+    "电池一晚上掉电很快",
+]
+
+
+@pytest.fixture
+def snapshot_path(settings, tmp_path):
+    settings.FANLOOP_INDEX_SNAPSHOT = str(tmp_path / "var" / "theme-index.npz")
+    return tmp_path / "var" / "theme-index.npz"
+
+
+def _state(index):
+    n = index.size
+    return {
+        int(pk): index.theme_of(int(pk))
+        for pk, active in zip(index.ids[:n], index.active[:n], strict=True)
+        if active
+    }
+
+
+def test_a_new_process_loads_and_updates_the_saved_index(
+    snapshot_path, pm, caplog, django_capture_on_commit_callbacks
+):
+    posts = [make_post(title=t) for t in TITLES]
+    index_reset()
+    get_index()  # a process starts: builds from every post and saves
+    assert read_meta(snapshot_path)["watermark"] == posts[-1].pk
+
+    # While no process runs: a merge and a new post.
+    with django_capture_on_commit_callbacks(execute=True):
+        theme_merge(source=posts[1].theme, into=posts[0].theme, by=pm)
+    late = make_post(title="Camera crashes in night mode again")
+    index_reset()  # a new process
+
+    with caplog.at_level(logging.INFO, logger="feedback.services.index"):
+        index = get_index()
+
+    assert "loaded from" in caplog.text
+    expected = dict(PainPoint.objects.exclude(theme=None).values_list("pk", "theme_id"))
+    assert _state(index) == expected
+    assert index.theme_of(posts[1].pk) == posts[0].theme_id
+    assert late.pk in theme_index._state.known
+    rebuilt = index_reset() or get_index()
+    assert _state(rebuilt) == expected
+
+
+def test_a_snapshot_of_another_database_is_not_used(snapshot_path, caplog):
+    first = make_post(title=TITLES[0])
+    make_post(title=TITLES[1])
+    index_reset()
+    get_index()
+    # As if the database had been reset and refilled: same keys, other posts.
+    PainPoint.objects.filter(pk=first.pk).update(
+        vector=PainPoint.objects.get(pk=first.pk + 1).vector
+    )
+    index_reset()
+
+    with caplog.at_level(logging.INFO, logger="feedback.services.index"):
+        get_index()
+
+    assert "another database" in caplog.text
+    assert "loaded from" not in caplog.text
+
+
+def test_a_damaged_snapshot_is_rebuilt_and_replaced(snapshot_path):
+    make_post(title=TITLES[0])
+    snapshot_path.write_bytes(b"PK\x03\x04 not a snapshot")
+    index_reset()
+
+    index = get_index()
+
+    assert len(index) == 1
+    assert read_meta(snapshot_path) is not None  # written again
+
+
+def test_snapshots_are_off_with_an_empty_setting(settings, tmp_path):
+    settings.FANLOOP_INDEX_SNAPSHOT = ""
+    make_post(title=TITLES[0])
+    get_index()
+    assert theme_index.save_snapshot() is False
+    with pytest.raises(CommandError, match="Snapshots are off"):
+        call_command("index_snapshot")
+
+
+def test_the_command_saves_a_snapshot(snapshot_path, capsys):
+    posts = [make_post(title=t) for t in TITLES]
+
+    call_command("index_snapshot")
+
+    assert f"Saved {len(posts)} posts" in capsys.readouterr().out
+    assert read_meta(snapshot_path)["watermark"] == posts[-1].pk
