@@ -45,25 +45,75 @@ THEME_EVIDENCE = 3
 
 
 class _Postings:
-    __slots__ = ("rows", "weights", "arrays")
+    """The rows holding a term and the term's weight in each. Postings loaded from
+    a snapshot stay NumPy views (``frozen``) until a row is added to them."""
 
-    def __init__(self) -> None:
+    __slots__ = ("rows", "weights", "arrays", "frozen")
+
+    def __init__(self, frozen: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         self.rows: list[int] = []
         self.weights: list[float] = []
         self.arrays: tuple[np.ndarray, np.ndarray] | None = None
+        self.frozen = frozen
 
     def add(self, row: int, weight: float) -> None:
+        if self.frozen is not None:
+            self.rows, self.weights = self.entries()
+            self.frozen = None
         self.rows.append(row)
         self.weights.append(weight)
         self.arrays = None
 
+    def entries(self) -> tuple[list[int], list[float]]:
+        if self.frozen is not None:
+            return self.frozen[0].tolist(), self.frozen[1].tolist()
+        return self.rows, self.weights
+
     def as_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         if self.arrays is None:
-            self.arrays = (
-                np.fromiter(self.rows, dtype=np.int64, count=len(self.rows)),
-                np.fromiter(self.weights, dtype=np.float32, count=len(self.weights)),
-            )
+            if self.frozen is not None:
+                self.arrays = (
+                    self.frozen[0].astype(np.int64),
+                    self.frozen[1].astype(np.float32),
+                )
+            else:
+                self.arrays = (
+                    np.fromiter(self.rows, dtype=np.int64, count=len(self.rows)),
+                    np.fromiter(
+                        self.weights, dtype=np.float32, count=len(self.weights)
+                    ),
+                )
         return self.arrays
+
+
+class LazyList:
+    """A list whose first items are made on first access (``make(i)``): an index
+    loaded from a snapshot builds a row's terms or a theme's lexical sum only
+    when a post moves or the theme is scored, not all of them at load."""
+
+    __slots__ = ("items", "make")
+
+    def __init__(self, n: int, make) -> None:
+        self.items: list = [None] * n
+        self.make = make
+
+    def __getitem__(self, i: int):
+        item = self.items[i]
+        if item is None:
+            item = self.items[i] = self.make(i)
+        return item
+
+    def append(self, item) -> None:
+        self.items.append(item)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self.items)))
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
 
 
 class ThemeIndex:

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from feedback.clustering.engine import DIM, Engine
-from feedback.clustering.index import ThemeIndex, _Postings
+from feedback.clustering.index import LazyList, ThemeIndex, _Postings
 
 FORMAT = 1
 # Terms and character strings are stored joined by this separator; a term never
@@ -69,18 +69,20 @@ def save(index: ThemeIndex, path: str | os.PathLike, meta: dict) -> None:
     if any(SEP in term for term in vocab) or any(SEP in c for c in index.chars):
         raise ValueError("a term holds the snapshot separator")
     term_id = {term: i for i, term in enumerate(vocab)}
+    entries = [index.postings[t].entries() for t in vocab]
     post_ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
-    np.cumsum([len(index.postings[t].rows) for t in vocab], out=post_ptr[1:])
+    np.cumsum([len(rows) for rows, _ in entries], out=post_ptr[1:])
     post_rows = np.fromiter(
-        (r for t in vocab for r in index.postings[t].rows),
+        (r for rows, _ in entries for r in rows),
         dtype=np.int32,
         count=int(post_ptr[-1]),
     )
     post_weights = np.fromiter(
-        (w for t in vocab for w in index.postings[t].weights),
+        (w for _, weights in entries for w in weights),
         dtype=np.float64,
         count=int(post_ptr[-1]),
     )
+    del entries
     slots = len(index.theme_keys)
     lex_ptr = np.zeros(slots + 1, dtype=np.int64)
     np.cumsum([len(lex) for lex in index.theme_lex], out=lex_ptr[1:])
@@ -129,6 +131,7 @@ def save(index: ThemeIndex, path: str | os.PathLike, meta: dict) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
+        os.chmod(tmp, 0o644)  # as a plain open() would (mkstemp makes it 0600)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -188,56 +191,55 @@ def _restore(data, engine: Engine) -> ThemeIndex:
         index.dense[:n][~raw.any(axis=1)] = 0  # posts stored without a vector
     vocab = _strings(data["vocab"], len(data["df"]))
     index.df = Counter(dict(zip(vocab, data["df"].tolist(), strict=True)))
-    ptr = data["post_ptr"].tolist()
+    ptr = data["post_ptr"]
     rows = data["post_rows"]
     weights = data["post_weights"]
-    rows_list, weights_list = rows.tolist(), weights.tolist()
+    bounds = ptr.tolist()
     postings = index.postings
     for i, term in enumerate(vocab):
-        p = _Postings()
-        a, b = ptr[i], ptr[i + 1]
-        p.rows = rows_list[a:b]
-        p.weights = weights_list[a:b]
-        postings[term] = p
-    # Each row's own terms: the postings read the other way round.
-    term_of = np.repeat(np.arange(len(vocab)), np.diff(data["post_ptr"]))
+        a, b = bounds[i], bounds[i + 1]
+        postings[term] = _Postings(frozen=(rows[a:b], weights[a:b]))
+    # Each row's own terms: the postings read the other way round, made into a
+    # dict only when the row's post moves.
     order = np.argsort(rows, kind="stable")
-    bounds = np.searchsorted(rows[order], np.arange(n + 1)).tolist()
-    sorted_terms = term_of[order].tolist()
-    sorted_weights = weights[order].tolist()
-    index.terms = [
-        {
-            vocab[t]: w
-            for t, w in zip(
-                sorted_terms[bounds[r] : bounds[r + 1]],
-                sorted_weights[bounds[r] : bounds[r + 1]],
+    row_terms = np.repeat(np.arange(len(vocab), dtype=np.int32), np.diff(ptr))[order]
+    row_weights = weights[order]
+    row_bounds = np.searchsorted(rows[order], np.arange(n + 1))
+
+    def terms_of(row: int) -> dict[str, float]:
+        a, b = row_bounds[row], row_bounds[row + 1]
+        return dict(
+            zip(
+                [vocab[t] for t in row_terms[a:b].tolist()],
+                row_weights[a:b].tolist(),
                 strict=True,
             )
-        }
-        for r in range(n)
-    ]
+        )
+
+    index.terms = LazyList(n, terms_of)
     index.chars = _strings(data["chars"], n)
     keys = data["theme_keys"].tolist()
     index.theme_keys = keys
     index.theme_row = {key: slot for slot, key in enumerate(keys)}
     index.theme_n = data["theme_n"].tolist()
     index.theme_lex_sq = data["theme_lex_sq"].tolist()
-    lex_ptr = data["theme_lex_ptr"].tolist()
-    lex_terms = data["theme_lex_terms"].tolist()
-    lex_values = data["theme_lex_values"].tolist()
-    index.theme_lex = [
-        Counter(
-            {
-                vocab[t]: v
-                for t, v in zip(
-                    lex_terms[lex_ptr[s] : lex_ptr[s + 1]],
-                    lex_values[lex_ptr[s] : lex_ptr[s + 1]],
+    lex_ptr = data["theme_lex_ptr"]
+    lex_terms = data["theme_lex_terms"]
+    lex_values = data["theme_lex_values"]
+
+    def lex_of(slot: int) -> Counter:
+        a, b = lex_ptr[slot], lex_ptr[slot + 1]
+        return Counter(
+            dict(
+                zip(
+                    [vocab[t] for t in lex_terms[a:b].tolist()],
+                    lex_values[a:b].tolist(),
                     strict=True,
                 )
-            }
+            )
         )
-        for s in range(len(keys))
-    ]
+
+    index.theme_lex = LazyList(len(keys), lex_of)
     if index.theme_sum is not None:
         slots = max(64, len(keys))
         index.theme_sum = np.zeros((slots, DIM), dtype=np.float32)

@@ -250,7 +250,8 @@ def save_snapshot() -> bool:
         return False
     started = time.perf_counter()
     try:
-        snapshot.save(_state.index, path, {"watermark": _state.watermark})
+        with _state.lock:  # re-entrant: get_index holds it when it saves
+            snapshot.save(_state.index, path, {"watermark": _state.watermark})
     except Exception:
         logger.warning("theme index snapshot %s not saved", path, exc_info=True)
         return False
