@@ -65,12 +65,12 @@ def test_a_new_process_loads_and_updates_the_saved_index(
 
 def test_a_snapshot_of_another_database_is_not_used(snapshot_path, caplog):
     first = make_post(title=TITLES[0])
-    make_post(title=TITLES[1])
+    second = make_post(title=TITLES[1])
     index_reset()
     get_index()
     # As if the database had been reset and refilled: same keys, other posts.
     PainPoint.objects.filter(pk=first.pk).update(
-        vector=PainPoint.objects.get(pk=first.pk + 1).vector
+        vector=PainPoint.objects.get(pk=second.pk).vector
     )
     index_reset()
 
