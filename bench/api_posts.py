@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import sys
@@ -102,6 +103,7 @@ def main() -> None:
         f"{'loaded from the snapshot' if args.load else 'built and saved'} in "
         f"{time.perf_counter() - t0:.2f} s"
         + ("" if args.load else f" ({snapshot.stat().st_size / 1e6:.0f} MB saved)")
+        + f"; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10} MB"
     )
     # A PM decision elsewhere (here: 1,000 posts change theme) bumps the index
     # generation; this process then re-reads only the (post, theme) pairs.

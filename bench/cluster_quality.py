@@ -187,7 +187,7 @@ def near_duplicates(engine, rows, tag):
     }
 
 
-def tune(engine, rows, vectors, folds: int = 3):
+def tune(engine, rows, vectors, folds: int = 3, graph_grid: bool = False):
     """Thresholds by cross-validation over groups: the groups are split into folds;
     each threshold is scored on the other folds and the winner is scored on the held
     out fold, which it never saw."""
@@ -203,6 +203,13 @@ def tune(engine, rows, vectors, folds: int = 3):
     if engine.graph_resolution and not engine.dense:
         # Graph re-clustering: (Louvain resolution, weight of the corpus vectors).
         link_grid = [(r, w) for w in (0.3, 0.45, 0.6) for r in (2.0, 3.0, 4.0)]
+        if graph_grid:  # or, at the engine's resolution and weight, the graph's
+            # neighbour count and the similarity at which communities join
+            link_grid = [
+                ("neighbours", k, "join", m)
+                for k in (8, 12, 16)
+                for m in (0.4, 0.5, 0.6)
+            ]
     report = []
     for k in range(folds):
         train = [i for i, r in enumerate(rows) if fold_of[r["group"]] != k]
@@ -217,7 +224,10 @@ def tune(engine, rows, vectors, folds: int = 3):
             labels, _ = online(eng, [post_text(r["text"], "") for r in sub], vecs)
             if link is None:
                 return v_measure(truth, labels)
-            if isinstance(link, tuple):
+            if isinstance(link, tuple) and link[0] == "neighbours":
+                eng = replace(eng, graph_neighbours=link[1], graph_merge=link[3])
+                link = None
+            elif isinstance(link, tuple):
                 link, weight = link
                 eng = replace(eng, corpus_weight=weight)
             pred, _ = batch(eng, sub, vecs, labels, link)
@@ -405,6 +415,11 @@ def main() -> None:
         help="group CV: thresholds (banking77), suggestion weights (atec, gitbugs)",
     )
     parser.add_argument("--folds", type=int, default=3, help="with --tune")
+    parser.add_argument(
+        "--graph-grid",
+        action="store_true",
+        help="with --tune --engine lexical: the graph's neighbours and join level",
+    )
     parser.add_argument("--scale", type=int, default=0, help="synthetic posts")
     parser.add_argument("--threshold", type=float, default=None, help="online")
     parser.add_argument("--link", type=float, default=None, help="re-cluster")
@@ -434,7 +449,7 @@ def main() -> None:
                 vectors = encode_cached(engine, texts, tag)
                 if args.tune:
                     print(set_name, "tune", flush=True)
-                    tune(engine, rows, vectors, args.folds)
+                    tune(engine, rows, vectors, args.folds, args.graph_grid)
                 else:
                     result = themes_protocol(engine, rows, vectors)
                     print(set_name, json.dumps(result), flush=True)
