@@ -201,12 +201,7 @@ def _load_snapshot() -> bool:
         _state.known = set()
         _state.watermark = 0
         return False
-    logger.info(
-        "theme index: %d posts loaded from %s in %.1f s",
-        len(_state.known),
-        path,
-        time.perf_counter() - started,
-    )
+    _log_done("loaded from", path, started)
     return True
 
 
@@ -255,13 +250,18 @@ def save_snapshot() -> bool:
     except Exception:
         logger.warning("theme index snapshot %s not saved", path, exc_info=True)
         return False
+    _log_done("saved to", path, started)
+    return True
+
+
+def _log_done(what: str, path: str, started: float) -> None:
     logger.info(
-        "theme index: %d posts saved to %s in %.1f s",
+        "theme index: %d posts %s %s in %.1f s",
         len(_state.known),
+        what,
         path,
         time.perf_counter() - started,
     )
-    return True
 
 
 def index_changed() -> None:
