@@ -44,7 +44,7 @@ RERANK = 30
 THEME_EVIDENCE = 3
 
 
-class _Postings:
+class Postings:
     """The rows holding a term and the term's weight in each. Postings loaded from
     a snapshot stay NumPy views (``frozen``) until a row is added to them."""
 
@@ -130,7 +130,7 @@ class ThemeIndex:
         self.mean: np.ndarray | None = None
         self.next_recentre = RECENTRE_FROM
         self.row_of: dict[int, int] = {}
-        self.postings: dict[str, _Postings] = defaultdict(_Postings)
+        self.postings: dict[str, Postings] = defaultdict(Postings)
         self.df: Counter = Counter()
         self.terms: list[dict[str, float]] = []
         # Norm of each term family (words, 4-grams, Chinese bigrams) within each

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from feedback.clustering.engine import DIM, Engine
-from feedback.clustering.index import LazyList, ThemeIndex, _Postings
+from feedback.clustering.index import LazyList, Postings, ThemeIndex
 
 FORMAT = 1
 # Terms and character strings are stored joined by this separator; a term never
@@ -198,7 +198,7 @@ def _restore(data, engine: Engine) -> ThemeIndex:
     postings = index.postings
     for i, term in enumerate(vocab):
         a, b = bounds[i], bounds[i + 1]
-        postings[term] = _Postings(frozen=(rows[a:b], weights[a:b]))
+        postings[term] = Postings(frozen=(rows[a:b], weights[a:b]))
     # Each row's own terms: the postings read the other way round, made into a
     # dict only when the row's post moves.
     order = np.argsort(rows, kind="stable")
