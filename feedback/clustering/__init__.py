@@ -34,8 +34,9 @@ agglomerate (batch average-linkage clustering), graph (the lexical engine's batc
 clustering: corpus word vectors, neighbour graph, Louvain), batch (recluster, labels,
 explanations), mismatch (character penalties and bonuses for suggestions, learned
 by bench/learn_mismatch.py), rerank (the re-ranker of Chinese suggestions; weights
-in rerank_weights, learned by bench/learn_rerank.py), types (dataclasses). Quality
-and speed: bench/cluster_quality.py.
+in rerank_weights, learned by bench/learn_rerank.py), snapshot (a ThemeIndex saved
+to and loaded from one .npz file, so new processes skip building it), types
+(dataclasses). Quality and speed: bench/cluster_quality.py.
 """
 
 from feedback.clustering.batch import explain, label, recluster
