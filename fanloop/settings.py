@@ -322,6 +322,9 @@ FANLOOP_CLUSTER_ENGINE = os.environ.get("FANLOOP_CLUSTER_ENGINE", "hybrid")
 FANLOOP_INDEX_SNAPSHOT = os.environ.get(
     "FANLOOP_INDEX_SNAPSHOT", str(BASE_DIR / "var" / "theme-index.npz")
 )
+# Load (or build) that index on a background thread when a server process starts
+# (fanloop/wsgi.py, asgi.py), instead of in the first request that needs it.
+FANLOOP_INDEX_WARMUP = env_bool("FANLOOP_INDEX_WARMUP", False)
 
 # End of the voting week: weekday (Monday = 0), local time and time zone. The weekly
 # backlog of week W is built from votes and posts before W's cut-off.

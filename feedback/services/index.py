@@ -28,7 +28,7 @@ import time
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
 from feedback import clustering
 from feedback.clustering import snapshot
@@ -262,6 +262,24 @@ def _log_done(what: str, path: str, started: float) -> None:
         path,
         time.perf_counter() - started,
     )
+
+
+def warm_up() -> threading.Thread:
+    """Load or build the index on a background thread (a server process starting),
+    so the first request that needs it finds it ready, or waits only for the rest
+    of the load. Returns the started thread."""
+
+    def run() -> None:
+        try:
+            get_index()
+        except Exception:  # the first request will try again
+            logger.warning("theme index warm-up failed", exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=run, name="theme-index-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def index_changed() -> None:

@@ -5,6 +5,7 @@ import logging
 import pytest
 from django.core.management import CommandError, call_command
 
+from fanloop.warmup import warm_up
 from feedback.clustering.snapshot import read_meta
 from feedback.models import PainPoint
 from feedback.services import index as theme_index
@@ -108,3 +109,23 @@ def test_the_command_saves_a_snapshot(snapshot_path, capsys):
 
     assert f"Saved {len(posts)} posts" in capsys.readouterr().out
     assert read_meta(snapshot_path)["watermark"] == posts[-1].pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_starting_server_warms_the_index_up_on_a_thread(snapshot_path, settings):
+    posts = [make_post(title=t) for t in TITLES]
+    index_reset()
+    settings.FANLOOP_INDEX_WARMUP = True
+
+    thread = warm_up()
+    thread.join(timeout=120)
+
+    assert not thread.is_alive()
+    assert theme_index._state.known == {post.pk for post in posts}
+    assert read_meta(snapshot_path)["watermark"] == posts[-1].pk
+
+
+def test_no_warm_up_unless_asked(settings):
+    settings.FANLOOP_INDEX_WARMUP = False
+    assert warm_up() is None
+    assert theme_index._state.index is None
