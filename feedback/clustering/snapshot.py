@@ -29,7 +29,7 @@ import numpy as np
 from feedback.clustering.engine import DIM, Engine
 from feedback.clustering.index import LazyList, Postings, ThemeIndex
 
-FORMAT = 1
+FORMAT = 2
 # Terms and character strings are stored joined by this separator; a term never
 # holds it (text is split at control characters before terms are made), and
 # ``save`` refuses an index where one does.
@@ -112,7 +112,6 @@ def save(index: ThemeIndex, path: str | os.PathLike, meta: dict) -> None:
         "mean": index.mean if index.mean is not None else np.zeros(0),
         "next_recentre": np.array([index.next_recentre], dtype=np.int64),
         "vocab": _blob(vocab),
-        "df": np.fromiter((index.df[t] for t in vocab), dtype=np.int64),
         "post_ptr": post_ptr,
         "post_rows": post_rows,
         "post_weights": post_weights,
@@ -189,9 +188,11 @@ def _restore(data, engine: Engine) -> ThemeIndex:
             norms[norms == 0] = 1.0
             index.dense[:n] = centred / norms
         index.dense[:n][~raw.any(axis=1)] = 0  # posts stored without a vector
-    vocab = _strings(data["vocab"], len(data["df"]))
-    index.df = Counter(dict(zip(vocab, data["df"].tolist(), strict=True)))
     ptr = data["post_ptr"]
+    vocab = _strings(data["vocab"], len(ptr) - 1)
+    # A term's document frequency is the length of its postings: both grow by one
+    # for each post holding it and neither shrinks.
+    index.df = Counter(dict(zip(vocab, np.diff(ptr).tolist(), strict=True)))
     rows = data["post_rows"]
     weights = data["post_weights"]
     bounds = ptr.tolist()

@@ -197,9 +197,7 @@ def _load_snapshot() -> bool:
     _state.loaded_posts = len(_state.known)
     _state.watermark = int(meta.get("watermark", 0))
     if not _resync(index):
-        _state.index = None
-        _state.known = set()
-        _state.watermark = 0
+        index_reset()
         return False
     _log_done("loaded from", path, started)
     return True
@@ -302,3 +300,4 @@ def index_reset() -> None:
         _state.watermark = 0
         _state.known = set()
         _state.looked_back_at = float("-inf")
+        _state.loaded_posts = 0
