@@ -149,14 +149,16 @@ def production(env: dict) -> dict:
     }
 
 
-def start_server(env: dict, port: int, workers: int, server: str) -> subprocess.Popen:
+def start_server(
+    env: dict, port: int, workers: int, server: str, threads: int = 2
+) -> subprocess.Popen:
     if server == "gunicorn":
         # HTTP through WSGI (gunicorn, threads per worker); in production daphne
         # serves only /ws/ beside it (README, "Deployment").
         cmd = [
             str(Path(PY).with_name("gunicorn")), "fanloop.wsgi:application",
             "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-            "--threads", "4", "--log-level", "warning",
+            "--threads", str(threads), "--log-level", "warning",
         ]  # fmt: skip
     else:
         cmd = [
@@ -236,6 +238,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="Seconds per page.")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--server", choices=["gunicorn", "uvicorn"], default="gunicorn")
+    parser.add_argument(
+        "--gunicorn-threads", type=int, default=1, help="threads per worker (1: sync)"
+    )
     args = parser.parse_args()
 
     if not shutil.which("wrk"):
@@ -252,7 +257,7 @@ def main() -> None:
         ("thread", f"/t/{found['thread']}/", f"{found['thread_replies']} replies"),
         ("profile", f"/u/{found['fan']}/", f"{found['fan_posts']} posts"),
     ]
-    proc = start_server(env, port, args.workers, args.server)
+    proc = start_server(env, port, args.workers, args.server, args.gunicorn_threads)
     rows = []
     try:
         wait_ready(base + pages[0][1], proc)
@@ -268,7 +273,9 @@ def main() -> None:
     print()
     print(
         f"{args.db}, {found['threads']} threads / {found['replies']} replies, "
-        f"{args.server} × {args.workers} workers, wrk -t{args.wrk_threads} "
+        f"{args.server} × {args.workers} workers"
+        + (f" × {args.gunicorn_threads} threads" if args.server == "gunicorn" else "")
+        + f", wrk -t{args.wrk_threads} "
         f"-c{args.connections} -d{args.duration}s, {os.cpu_count()} CPUs"
     )
     header = f"{'page':<8} {'path':<22} {'size':<14} {'req/s':>8} {'p50 ms':>8}"

@@ -117,8 +117,12 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         # 0: under ASGI every request runs in a new thread, so persistent
-        # connections would pile up (one per thread) instead of being reused.
+        # connections would pile up (one per thread) instead of being reused;
+        # fanloop/wsgi.py sets 60 for WSGI workers (fixed threads).
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        # A kept connection is checked before a request reuses it (a restarted
+        # database does not fail the next request).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
