@@ -150,7 +150,7 @@ def production(env: dict) -> dict:
 
 
 def start_server(
-    env: dict, port: int, workers: int, server: str, threads: int = 2
+    env: dict, port: int, workers: int, server: str, threads: int = 1
 ) -> subprocess.Popen:
     if server == "gunicorn":
         # HTTP through WSGI (gunicorn, threads per worker); in production daphne
