@@ -35,7 +35,7 @@ from learn_mismatch import learn as learn_mismatch  # noqa: E402
 from feedback.clustering import get_engine  # noqa: E402
 from feedback.clustering.engine import cjk_chars  # noqa: E402
 from feedback.clustering.index import RERANK  # noqa: E402
-from feedback.clustering.rerank import FEATURES  # noqa: E402
+from feedback.clustering.rerank import FEATURES, char_sums  # noqa: E402
 
 TARGET = ROOT / "feedback" / "clustering" / "rerank_weights.py"
 # A character gets its own weight when it is on one side (or both) of this many
@@ -85,9 +85,9 @@ class Candidates:
         ):
             for j, post in enumerate(posts):
                 if chars and post:
-                    post = frozenset(post)
-                    self.x[q, j, pen] = sum(penalty.get(c, 0.0) for c in chars ^ post)
-                    self.x[q, j, bon] = sum(bonus.get(c, 0.0) for c in chars & post)
+                    self.x[q, j, pen], self.x[q, j, bon] = char_sums(
+                        chars, frozenset(post), penalty, bonus
+                    )
 
     def sparse(self, one_vocab: dict, both_vocab: dict):
         """Flat (pair, feature) indices of the character features."""

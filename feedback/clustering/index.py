@@ -27,6 +27,7 @@ from feedback.clustering.rerank import (
     FEATURES,
     HUB_K,
     HUB_SAMPLE,
+    char_sums,
     rerank,
 )
 from feedback.clustering.rerank import (
@@ -390,10 +391,8 @@ class ThemeIndex:
         bonus_weight, bonus = self.engine.match_weight, self.match_bonus
         for row in top:
             if self.chars[row]:
-                chars = frozenset(self.chars[row])
-                scores[row] += bonus_weight * sum(
-                    bonus.get(c, 0.0) for c in query & chars
-                ) - weight * sum(penalty.get(c, 0.0) for c in query ^ chars)
+                one, both = char_sums(query, frozenset(self.chars[row]), penalty, bonus)
+                scores[row] += bonus_weight * both - weight * one
         return top[np.argsort(-scores[top], kind="stable")]
 
     def _rerank(self, vector, text: str, k: int) -> tuple[np.ndarray, np.ndarray]:

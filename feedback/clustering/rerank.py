@@ -33,6 +33,20 @@ HUB_SAMPLE = 1000
 HUB_K = 10
 
 
+def char_sums(
+    query: frozenset[str],
+    post: frozenset[str],
+    one_sided: dict[str, float],
+    shared: dict[str, float],
+) -> tuple[float, float]:
+    """The summed ``one_sided`` weights of the characters in only one of the two
+    texts, and the summed ``shared`` weights of those in both."""
+    return (
+        sum(one_sided.get(c, 0.0) for c in query ^ post),
+        sum(shared.get(c, 0.0) for c in query & post),
+    )
+
+
 def pair_features(
     parts: np.ndarray,
     query_chars: frozenset[str],
@@ -69,9 +83,9 @@ def pair_features(
         out[i, column + 1] = shared / min(n_query, n_post)
         out[i, column + 2] = min(n_query, n_post) / max(n_query, n_post)
         out[i, column + 3] = union - shared
-        post = frozenset(chars)
-        out[i, column + 4] = sum(penalty.get(c, 0.0) for c in query_chars ^ post)
-        out[i, column + 5] = sum(bonus.get(c, 0.0) for c in query_chars & post)
+        out[i, column + 4], out[i, column + 5] = char_sums(
+            query_chars, frozenset(chars), penalty, bonus
+        )
     return out
 
 
@@ -91,7 +105,7 @@ def rerank(
     if query_chars:
         for i, chars in enumerate(post_chars):
             if chars:
-                post = frozenset(chars)
-                out[i] += sum(one_sided.get(c, 0.0) for c in query_chars ^ post)
-                out[i] += sum(shared.get(c, 0.0) for c in query_chars & post)
+                out[i] += sum(
+                    char_sums(query_chars, frozenset(chars), one_sided, shared)
+                )
     return out
