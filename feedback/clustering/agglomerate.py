@@ -339,12 +339,51 @@ def graph_labels(
     terms: Sequence[Counter[str]],
     anchors: Sequence[int | None],
     resolution: float,
+    vectors: Sequence[bytes | None] = (),
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Lexical engine: communities of the nearest-neighbour graph over corpus word
-    vectors and TF-IDF (see graph.py), pinned themes kept; communities still as
-    similar on average as ``engine.graph_merge`` join (in a small forum Louvain
-    leaves near-duplicates apart); then one refinement pass. Returns the labels
+    """Communities of the nearest-neighbour graph (see graph.py), pinned themes
+    kept; communities still as similar on average as ``engine.graph_merge`` join
+    (in a small forum Louvain leaves near-duplicates apart); then, if
+    ``engine.graph_refine``, one refinement pass. The rows are the hybrid features
+    with a dense engine, else corpus word vectors and TF-IDF. Returns the labels
     and the feature rows."""
+    if engine.dense:
+        x = features(engine, terms, vectors)
+    else:
+        x = _corpus_features(engine, terms)
+    blocks = None
+    if len(x) > BLOCK:
+        # Neighbours are searched within blocks of similar posts (spherical
+        # k-means), smaller above ``LARGE`` posts: at 100,000 posts the graph then
+        # takes ~8 s on two cores instead of ~15 s.
+        size = BLOCK // 2 if len(x) <= LARGE else BLOCK // 4
+        coarse = x[:, :DIM] if engine.dense else x
+        blocks = _coarse_blocks(coarse, size, np.random.default_rng(7))
+    source, target, weight = graph.neighbours(x, engine.graph_neighbours, blocks)
+    strong = weight >= engine.graph_floor
+    edges = (source[strong], target[strong], weight[strong])
+    del source, target, weight
+    labels = graph.pin(graph.communities(len(x), edges, resolution), anchors)
+    del edges
+    # Communities that pin() gave to a pinned theme are anchored to it.
+    theme_of = {int(labels[r]): a for r, a in enumerate(anchors) if a is not None}
+    held = [theme_of.get(int(label)) for label in labels.tolist()]
+    labels = cluster(
+        x,
+        held,
+        engine.graph_merge,
+        DIM if engine.dense else None,
+        groups=labels.tolist(),
+    )
+    if not engine.graph_refine:
+        return labels, x
+    fixed = np.fromiter((a is not None for a in anchors), dtype=bool, count=len(x))
+    return refine(x, labels, fixed), x
+
+
+def _corpus_features(engine: Engine, terms: Sequence[Counter[str]]) -> np.ndarray:
+    """Lexical engine: corpus word vectors (PPMI-SVD, graph.py) beside TF-IDF, over
+    stems when ``engine.stem_terms``."""
     if engine.stem_terms:
         terms = [_stemmed(c) for c in terms]
     # Words (not Chinese character bigrams) with their counts, for word vectors.
@@ -354,24 +393,9 @@ def graph_labels(
     ]
     w = engine.corpus_weight
     lexical = lexical_matrix(terms, hash_dim(len(terms)))
-    x = np.hstack([math.sqrt(w) * graph.doc_vectors(words), math.sqrt(1 - w) * lexical])
-    del words, lexical
-    blocks = None
-    if len(x) > BLOCK:
-        # Neighbours are searched within blocks of similar posts (spherical
-        # k-means), smaller above ``LARGE`` posts: at 100,000 posts the graph then
-        # takes ~8 s on two cores instead of ~15 s.
-        size = BLOCK // 2 if len(x) <= LARGE else BLOCK // 4
-        blocks = _coarse_blocks(x, size, np.random.default_rng(7))
-    edges = graph.neighbours(x, engine.graph_neighbours, blocks)
-    labels = graph.pin(graph.communities(len(x), edges, resolution), anchors)
-    del edges
-    # Communities that pin() gave to a pinned theme are anchored to it.
-    theme_of = {int(labels[r]): a for r, a in enumerate(anchors) if a is not None}
-    held = [theme_of.get(int(label)) for label in labels.tolist()]
-    labels = cluster(x, held, engine.graph_merge, groups=labels.tolist())
-    fixed = np.fromiter((a is not None for a in anchors), dtype=bool, count=len(x))
-    return refine(x, labels, fixed), x
+    return np.hstack(
+        [math.sqrt(w) * graph.doc_vectors(words), math.sqrt(1 - w) * lexical]
+    )
 
 
 def _stemmed(counts: Counter[str]) -> Counter[str]:
@@ -399,9 +423,9 @@ def recluster_posts(
         return []
     terms = [_clustering_terms(post_text(p.title, p.body)) for p in posts]
     anchors = [p.theme_id if p.pinned else None for p in posts]
-    if engine.graph_resolution and not engine.dense:
+    if engine.graph_resolution:
         resolution = engine.graph_resolution if threshold is None else threshold
-        labels, x = graph_labels(engine, terms, anchors, resolution)
+        labels, x = graph_labels(engine, terms, anchors, resolution, vectors)
     else:
         x = features(engine, terms, vectors)
         limit = engine.link_threshold if threshold is None else threshold

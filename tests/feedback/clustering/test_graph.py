@@ -1,4 +1,6 @@
-"""Lexical re-clustering: corpus word vectors, neighbour graph, communities."""
+"""Graph re-clustering: corpus word vectors, neighbour graph, communities."""
+
+from dataclasses import replace
 
 import numpy as np
 
@@ -82,3 +84,29 @@ def test_lexical_recluster_handles_tiny_forums(lexical):
         drafts = recluster(lexical, posts, [b""] * len(posts))
         assert [d.post_ids for d in drafts] == [list(range(len(texts)))]
         assert "arriv" not in drafts[0].terms  # terms shown to people are words
+
+
+def test_hybrid_recluster_handles_tiny_forums(hybrid):
+    for texts in (["Battery drains"], ["Card arrived late", "Card arrived late!"]):
+        posts = [PostText(id=i, title=t) for i, t in enumerate(texts)]
+        vectors = [hybrid.encode_post(t, "") for t in texts]
+        drafts = recluster(hybrid, posts, vectors)
+        assert [d.post_ids for d in drafts] == [list(range(len(texts)))]
+
+
+def test_hybrid_recluster_keeps_unrelated_posts_of_a_small_forum_apart(hybrid):
+    """Each post is linked to its nearest neighbours, however far; links weaker
+    than ``graph_floor`` are dropped, so unrelated complaints stay apart."""
+    texts = [
+        "Battery drains overnight since the update",
+        "Camera app crashes when I switch to video",
+        "Wi-Fi keeps disconnecting from my router",
+        "The alarm clock did not ring this morning",
+        "Keyboard lags when typing in Chinese",
+    ]
+    posts = [PostText(id=i, title=t) for i, t in enumerate(texts)]
+    vectors = [hybrid.encode_post(t, "") for t in texts]
+    drafts = recluster(hybrid, posts, vectors)
+    assert sorted(len(d.post_ids) for d in drafts) == [1] * len(texts)
+    weak = replace(hybrid, graph_floor=-1.0)  # every neighbour a link
+    assert len(recluster(weak, posts, vectors)) < len(texts)
