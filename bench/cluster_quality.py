@@ -117,8 +117,13 @@ def batch(engine, rows, vectors, labels, threshold=None):
     t0 = time.perf_counter()
     drafts = recluster(engine, posts, vectors, threshold)
     seconds = time.perf_counter() - t0
+    return draft_labels(drafts, range(len(rows))), seconds
+
+
+def draft_labels(drafts, post_ids) -> list[int]:
+    """The number of the draft (theme) holding each of ``post_ids``."""
     of = {pid: k for k, d in enumerate(drafts) for pid in d.post_ids}
-    return [of[i] for i in range(len(rows))], seconds
+    return [of[i] for i in post_ids]
 
 
 def themes_protocol(engine, rows, vectors):
@@ -285,9 +290,8 @@ def mixed(engine) -> dict:
     t0 = time.perf_counter()
     drafts = recluster(engine, posts, vectors)
     seconds = time.perf_counter() - t0
-    of = {pid: k for k, d in enumerate(drafts) for pid in d.post_ids}
     truth = [r["group"] for r in rows]
-    pred = [of[i] for i in range(len(rows))]
+    pred = draft_labels(drafts, range(len(rows)))
     return {
         "posts": len(posts),
         "banking77_V": round(v_measure(truth, pred), 4),
@@ -329,8 +333,7 @@ def tune_graph(engine, folds: int = 5):
         idx = [i for i, r in enumerate(rows) if keep(fold_of[r["group"]])]
         posts = [PostText(id=i, title=rows[i]["text"]) for i in idx]
         drafts = recluster(eng, posts, [vectors[i] for i in idx])
-        of = {pid: k for k, d in enumerate(drafts) for pid in d.post_ids}
-        return v_measure([rows[i]["group"] for i in idx], [of[i] for i in idx])
+        return v_measure([rows[i]["group"] for i in idx], draft_labels(drafts, idx))
 
     linkage = replace(engine, graph_resolution=0.0)
     held = defaultdict(list)
@@ -493,8 +496,7 @@ def scale(engine, n: int, themes: int | None = None):
     drafts = recluster(engine, posts, blobs)
     recluster_s = time.perf_counter() - t0
     truth = post_themes.tolist()
-    of = {pid: k for k, d in enumerate(drafts) for pid in d.post_ids}
-    pred = [of[i] for i in range(n)]
+    pred = draft_labels(drafts, range(n))
     return {
         "posts": n,
         "synthetic_themes": themes,
