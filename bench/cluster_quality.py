@@ -52,10 +52,34 @@ DATA = ROOT.parent / "shared" / "data"
 OUT = Path(__file__).resolve().parent / "out"
 
 
+def data_path(name: str) -> Path:
+    """``name`` is a file of ``DATA`` (``banking77`` → ``banking77_dev.jsonl``,
+    ``banking77_test`` → ``banking77_test.jsonl``) or the path of any file in the
+    same format (``{"id", "text", "group"}`` per line)."""
+    if name.endswith(".jsonl"):
+        return Path(name)
+    exact = DATA / f"{name}.jsonl"
+    return exact if exact.exists() else DATA / f"{name}_dev.jsonl"
+
+
 def load(name: str, limit: int | None = None) -> list[dict]:
-    with (DATA / f"{name}_dev.jsonl").open(encoding="utf-8") as f:
-        rows = [json.loads(line) for line in f]
+    path = data_path(name)
+    if not path.exists():
+        sys.exit(f"no data at {path}")
+    with path.open(encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
     return rows[:limit] if limit else rows
+
+
+def protocol(spec: str) -> tuple[str, str]:
+    """``themes:PATH`` / ``near:PATH`` name the protocol of another file; a set of
+    ``DATA`` has its own (banking77: themes, atec and gitbugs: near-duplicates)."""
+    kind, sep, name = spec.partition(":")
+    if sep and kind in ("themes", "near"):
+        return kind, name
+    if sep:
+        sys.exit(f"unknown protocol {kind!r} in {spec!r} (themes or near)")
+    return ("themes" if spec.startswith("banking77") else "near"), spec
 
 
 def encode_cached(engine, texts: list[str], tag: str) -> list[bytes]:
@@ -515,9 +539,20 @@ def scale(engine, n: int, themes: int | None = None):
 
 
 def main() -> None:
+    global DATA
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", default="hybrid,lexical", help="comma-separated")
-    parser.add_argument("--sets", default="banking77,atec,gitbugs")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="directory of the sets (default ../shared/data)",
+    )
+    parser.add_argument(
+        "--sets",
+        default="banking77,atec,gitbugs",
+        help="comma-separated: sets of --data, or themes:FILE.jsonl / near:FILE.jsonl",
+    )
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument(
         "--tune",
@@ -545,8 +580,7 @@ def main() -> None:
     parser.add_argument("--link", type=float, default=None, help="re-cluster")
     parser.add_argument("--dense-weight", type=float, default=None)
     args = parser.parse_args()
-    if not DATA.exists() and args.sets:
-        sys.exit(f"no data at {DATA}")
+    DATA = args.data or DATA
     for name in args.engine.split(","):
         engine = get_engine(name)
         if engine.name != name:
@@ -565,11 +599,13 @@ def main() -> None:
             continue
         if args.scale:
             print("scale", json.dumps(scale(engine, args.scale)), flush=True)
-        for set_name in filter(None, args.sets.split(",")):
+        for spec in filter(None, args.sets.split(",")):
+            kind, set_name = protocol(spec)
             rows = load(set_name, args.limit)
-            tag = f"hybrid-{set_name}-{args.limit or 'all'}"
+            stem = data_path(set_name).stem if set_name.endswith(".jsonl") else set_name
+            tag = f"hybrid-{stem}-{args.limit or 'all'}"
             t0 = time.perf_counter()
-            if set_name == "banking77":
+            if kind == "themes":
                 texts = [post_text(r["text"], "") for r in rows]
                 vectors = encode_cached(engine, texts, tag)
                 if args.tune:
