@@ -36,6 +36,8 @@ from feedback.clustering.engine import (
     DIM,
     Engine,
     _reference_mean,
+    encoder_text,
+    language,
     lexical_terms,
     post_text,
     stem_words,
@@ -47,6 +49,7 @@ BLOCK = 8000
 FINAL_LIMIT = 10000
 LARGE = 20000
 PRIOR_POSTS = 64
+PROBES = 3
 
 
 def hash_dim(n: int) -> int:
@@ -79,11 +82,19 @@ def lexical_matrix(terms: Sequence[Counter[str]], dim: int = HASH_DIM) -> np.nda
     return out
 
 
-def dense_matrix(engine: Engine, vectors: Sequence[bytes | None]) -> np.ndarray:
-    """Stored e5 vectors centred on the corpus mean and renormalised.
+def dense_matrix(
+    engine: Engine,
+    vectors: Sequence[bytes | None],
+    languages: Sequence[str] | None = None,
+) -> np.ndarray:
+    """Stored e5 vectors centred on the corpus mean and renormalised; with
+    ``languages`` (one per row, see ``engine.language``), each on the mean of its
+    own language.
 
     Raw e5 cosines crowd into 0.7–0.9 for any two texts; centred, unrelated texts fall
-    near 0, which is what makes one threshold work across corpora.
+    near 0, which is what makes one threshold work across corpora. In a forum of two
+    languages the common mean lies between them, and what is left of each vector
+    still points to its language, so any two posts of one language look alike.
     """
     out = np.zeros((len(vectors), DIM), dtype=np.float32)
     present = np.zeros(len(vectors), dtype=bool)
@@ -92,27 +103,33 @@ def dense_matrix(engine: Engine, vectors: Sequence[bytes | None]) -> np.ndarray:
         if vec is not None and vec.shape == (DIM,):
             out[row] = vec
             present[row] = True
-    if present.any():
-        # A small corpus' own mean is mostly its few topics: blend in the mean of
-        # varied reference sentences, worth PRIOR_POSTS posts.
-        total = out[present].sum(axis=0) + PRIOR_POSTS * _reference_mean()
-        out[present] -= total / (int(present.sum()) + PRIOR_POSTS)
+    lang = np.asarray(languages if languages is not None else [""] * len(vectors))
+    for name in np.unique(lang).tolist():
+        rows = present & (lang == name)
+        if rows.any():
+            # A small corpus' own mean is mostly its few topics: blend in the mean
+            # of varied reference sentences, worth PRIOR_POSTS posts.
+            prior = _reference_mean(name or None)
+            total = out[rows].sum(axis=0) + PRIOR_POSTS * prior
+            out[rows] -= total / (int(rows.sum()) + PRIOR_POSTS)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     out /= np.maximum(norms, 1e-9)
     return out
 
 
 def features(
-    engine: Engine, terms: Sequence[Counter[str]], vectors: Sequence[bytes | None]
+    engine: Engine,
+    terms: Sequence[Counter[str]],
+    vectors: Sequence[bytes | None],
+    languages: Sequence[str] | None = None,
 ) -> np.ndarray:
     """One row per post whose dot products are hybrid similarities."""
     lexical = lexical_matrix(terms, hash_dim(len(terms)))
     if not engine.dense:
         return lexical
     w = engine.dense_weight
-    return np.hstack(
-        [math.sqrt(w) * dense_matrix(engine, vectors), math.sqrt(1 - w) * lexical]
-    )
+    dense = dense_matrix(engine, vectors, languages)
+    return np.hstack([math.sqrt(w) * dense, math.sqrt(1 - w) * lexical])
 
 
 def _average_linkage(
@@ -181,10 +198,9 @@ def _average_linkage(
     return parent
 
 
-def _coarse_blocks(
-    units: np.ndarray, size: int, rng: np.random.Generator
-) -> list[np.ndarray]:
-    """Split rows into blocks of about ``size`` similar rows (spherical k-means)."""
+def _coarse_centres(units: np.ndarray, size: int, rng: np.random.Generator):
+    """Centres of about ``len(units) / size`` groups of similar unit rows
+    (spherical k-means, four rounds)."""
     m = len(units)
     k = max(2, math.ceil(m / size))
     centres = units[rng.choice(m, size=k, replace=False)]
@@ -195,13 +211,38 @@ def _coarse_blocks(
             if len(members):
                 total = members.sum(axis=0)
                 centres[c] = total / max(float(np.linalg.norm(total)), 1e-9)
-    assign = np.argmax(units @ centres.T, axis=1)
-    blocks = []
-    for c in range(k):
-        rows = np.nonzero(assign == c)[0]
+    return centres
+
+
+def _coarse_blocks(
+    units: np.ndarray, size: int, rng: np.random.Generator
+) -> list[np.ndarray]:
+    """Split rows into blocks of about ``size`` similar rows (spherical k-means)."""
+    return _probe_blocks(units, size, rng, 1)[0]
+
+
+def _probe_blocks(
+    units: np.ndarray, size: int, rng: np.random.Generator, probes: int
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Blocks of about ``size`` similar rows, each row in the block of its nearest
+    centre, and for each block the rows that search it: its own, and those whose
+    second to ``probes``-th nearest centre it is (as an inverted-file index probes
+    several lists)."""
+    centres = _coarse_centres(units, size, rng)
+    sim = units @ centres.T
+    probes = min(probes, len(centres))
+    nearest = np.argsort(-sim, axis=1)[:, :probes]
+    del sim
+    blocks, searchers = [], []
+    for c in range(len(centres)):
+        rows = np.nonzero(nearest[:, 0] == c)[0]
+        extra = np.nonzero((nearest[:, 1:] == c).any(axis=1))[0]
         # A block too large for one exact pass is cut; rare with balanced data.
-        blocks.extend(rows[s : s + 2 * size] for s in range(0, len(rows), 2 * size))
-    return [b for b in blocks if len(b)]
+        for s in range(0, len(rows), 2 * size):
+            blocks.append(rows[s : s + 2 * size])
+            searchers.append(np.r_[rows[s : s + 2 * size], extra])
+    keep = [i for i, b in enumerate(blocks) if len(b)]
+    return [blocks[i] for i in keep], [searchers[i] for i in keep]
 
 
 def _sums(x: np.ndarray, label: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -340,6 +381,7 @@ def graph_labels(
     anchors: Sequence[int | None],
     resolution: float,
     vectors: Sequence[bytes | None] = (),
+    languages: Sequence[str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Communities of the nearest-neighbour graph (see graph.py), pinned themes
     kept; communities still as similar on average as ``engine.graph_merge`` join
@@ -348,18 +390,22 @@ def graph_labels(
     with a dense engine, else corpus word vectors and TF-IDF. Returns the labels
     and the feature rows."""
     if engine.dense:
-        x = features(engine, terms, vectors)
+        x = features(engine, terms, vectors, languages)
     else:
         x = _corpus_features(engine, terms)
-    blocks = None
+    blocks = searchers = None
     if len(x) > BLOCK:
         # Neighbours are searched within blocks of similar posts (spherical
         # k-means), smaller above ``LARGE`` posts: at 100,000 posts the graph then
         # takes ~8 s on two cores instead of ~15 s.
         size = BLOCK // 2 if len(x) <= LARGE else BLOCK // 4
         coarse = x[:, :DIM] if engine.dense else x
-        blocks = _coarse_blocks(coarse, size, np.random.default_rng(7))
-    source, target, weight = graph.neighbours(x, engine.graph_neighbours, blocks)
+        blocks, searchers = _probe_blocks(
+            coarse, size, np.random.default_rng(7), PROBES
+        )
+    source, target, weight = graph.neighbours(
+        x, engine.graph_neighbours, blocks, searchers
+    )
     strong = weight >= engine.graph_floor
     edges = (source[strong], target[strong], weight[strong])
     del source, target, weight
@@ -423,11 +469,12 @@ def recluster_posts(
         return []
     terms = [_clustering_terms(post_text(p.title, p.body)) for p in posts]
     anchors = [p.theme_id if p.pinned else None for p in posts]
+    languages = [language(encoder_text(p.title, p.body)) for p in posts]
     if engine.graph_resolution:
         resolution = engine.graph_resolution if threshold is None else threshold
-        labels, x = graph_labels(engine, terms, anchors, resolution, vectors)
+        labels, x = graph_labels(engine, terms, anchors, resolution, vectors, languages)
     else:
-        x = features(engine, terms, vectors)
+        x = features(engine, terms, vectors, languages)
         limit = engine.link_threshold if threshold is None else threshold
         groups = [p.theme_id for p in posts] if engine.recluster_from_themes else None
         labels = cluster(

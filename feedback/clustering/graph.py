@@ -109,27 +109,57 @@ def doc_vectors(docs: Sequence[Sequence[str]], dim: int = 50) -> np.ndarray:
 
 
 def neighbours(
-    x: np.ndarray, k: int, blocks: Sequence[np.ndarray] | None = None
+    x: np.ndarray,
+    k: int,
+    blocks: Sequence[np.ndarray] | None = None,
+    searchers: Sequence[np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges (source, target, similarity) from each row to its ``k`` most similar
-    rows, within each block of rows (all rows by default)."""
+    rows, within each block of rows (all rows by default).
+
+    ``searchers[b]`` (default: ``blocks[b]`` itself) are the rows that look for
+    neighbours in block ``b``; a row that searches several blocks keeps its ``k``
+    best over all of them, so posts near the edge of a block find their neighbours
+    on the other side too."""
     sources, targets, weights = [], [], []
-    for rows in blocks if blocks is not None else [np.arange(len(x))]:
+    everything = [np.arange(len(x))]
+    position = np.full(len(x), -1, dtype=np.int64)
+    for b, rows in enumerate(blocks if blocks is not None else everything):
+        queries = rows if searchers is None else searchers[b]
         kk = min(k, len(rows) - 1)
-        if kk < 1:
+        if kk < 1 or not len(queries):
             continue
         block = x[rows]
-        for start in range(0, len(rows), 1024):
-            sim = block[start : start + 1024] @ block.T
-            sim[np.arange(len(sim)), start + np.arange(len(sim))] = -np.inf
+        position[rows] = np.arange(len(rows))
+        for start in range(0, len(queries), 1024):
+            chunk = queries[start : start + 1024]
+            sim = x[chunk] @ block.T
+            own = position[chunk]
+            inside = np.nonzero(own >= 0)[0]
+            sim[inside, own[inside]] = -np.inf
             top = np.argpartition(-sim, kk - 1, axis=1)[:, :kk]
-            sources.append(np.repeat(rows[start : start + len(sim)], kk))
+            sources.append(np.repeat(chunk, kk))
             targets.append(rows[top].ravel())
             weights.append(np.take_along_axis(sim, top, axis=1).ravel())
+        position[rows] = -1
     if not sources:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float32)
-    return np.concatenate(sources), np.concatenate(targets), np.concatenate(weights)
+    source, target, weight = (
+        np.concatenate(sources),
+        np.concatenate(targets),
+        np.concatenate(weights),
+    )
+    if searchers is None:
+        return source, target, weight
+    # Rows that searched several blocks: keep their k best.
+    order = np.lexsort((-weight, source))
+    source, target, weight = source[order], target[order], weight[order]
+    starts = np.r_[0, np.nonzero(np.diff(source))[0] + 1]
+    lengths = np.diff(np.r_[starts, len(source)])
+    rank = np.arange(len(source)) - np.repeat(starts, lengths)
+    keep = (rank < k) & np.isfinite(weight)
+    return source[keep], target[keep], weight[keep]
 
 
 def communities(

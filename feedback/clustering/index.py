@@ -18,8 +18,10 @@ from feedback.clustering.engine import (
     DIM,
     FAMILIES,
     Engine,
+    _reference_mean,
     cjk_chars,
     family,
+    language,
     lexical_terms,
 )
 from feedback.clustering.mismatch import BONUS, PENALTY
@@ -37,8 +39,12 @@ from feedback.clustering.rerank_weights import ONE_SIDED, SHARED, WEIGHTS
 from feedback.clustering.types import Assignment, Similar
 
 COMMON_TERM_SHARE = 0.05
-# Below this many posts the reference centre is used; from here on the corpus mean.
+# Below this many posts of a language the reference centre of that language is used;
+# from here on the mean of the corpus' posts in it.
 RECENTRE_FROM = 64
+# Vectors are centred per language: e5 puts texts of one language near each other
+# whatever they say (see ``agglomerate.dense_matrix``). Row codes index this tuple.
+LANGUAGES = ("en", "zh")
 CANDIDATES = 40
 # Suggestions re-ranked (character mismatch penalty, or the learned re-ranker).
 RERANK = 30
@@ -128,8 +134,11 @@ class ThemeIndex:
             np.zeros((capacity, DIM), dtype=np.float32) if engine.dense else None
         )
         self.raw = np.zeros((capacity, DIM), dtype=np.float32) if engine.dense else None
-        self.mean: np.ndarray | None = None
-        self.next_recentre = RECENTRE_FROM
+        self.lang = np.zeros(capacity, dtype=np.int8)
+        # The corpus' own mean of each language that has RECENTRE_FROM posts.
+        self.means: dict[int, np.ndarray] = {}
+        self.next_recentre = [RECENTRE_FROM] * len(LANGUAGES)
+        self.lang_count = [0] * len(LANGUAGES)
         self.row_of: dict[int, int] = {}
         self.postings: dict[str, Postings] = defaultdict(Postings)
         self.df: Counter = Counter()
@@ -174,6 +183,7 @@ class ThemeIndex:
         family_norm = np.ones((capacity, len(FAMILIES)), dtype=np.float32)
         family_norm[: self.size] = self.family_norm[: self.size]
         self.family_norm = family_norm
+        self.lang = np.resize(self.lang, capacity)
         if self.dense is not None:
             dense = np.zeros((capacity, DIM), dtype=np.float32)
             dense[: self.size] = self.dense[: self.size]
@@ -202,11 +212,13 @@ class ThemeIndex:
         self.themes[row] = -1 if theme_id is None else theme_id
         self.active[row] = True
         self.row_of[post_id] = row
+        lang = self.lang[row] = LANGUAGES.index(language(text))
+        self.lang_count[lang] += 1
         if self.dense is not None:
             vec = self.engine.decode(vector) if isinstance(vector, bytes) else vector
             if vec is not None:
                 self.raw[row] = vec
-                self.dense[row] = self.engine.center(vec, self.mean)
+                self.dense[row] = self.centre(vec, text)
         counts = lexical_terms(text)
         self.df.update(counts.keys())
         weights = self._weights(counts)
@@ -222,27 +234,49 @@ class ThemeIndex:
             sq[family(term)] += weight * weight
         self.family_norm[row] = [math.sqrt(v) if v > 0 else 1.0 for v in sq]
         self._join(row, self.themes[row])
-        if self.dense is not None and self.size >= self.next_recentre:
-            self._recentre()
+        if self.dense is not None and self.lang_count[lang] >= self.next_recentre[lang]:
+            self._recentre(lang)
 
-    def _recentre(self) -> None:
-        """Centre on the corpus' own mean; redone each time the corpus doubles, so
-        the cost is amortised to O(dim) per post."""
+    def centre(self, vector, text: str) -> np.ndarray | None:
+        """``vector`` centred on the mean of the language of ``text``."""
+        lang = LANGUAGES.index(language(text))
+        return self.engine.center(vector, self.means.get(lang), LANGUAGES[lang])
+
+    def centre_rows(self, rows: np.ndarray) -> np.ndarray:
+        """The centred, unit vectors of ``rows``; rows without a vector stay 0."""
+        raw = self.raw[rows]
+        out = raw.copy()
+        for lang, name in enumerate(LANGUAGES):
+            mine = self.lang[rows] == lang
+            if mine.any():
+                mean = self.means.get(lang)
+                out[mine] -= _reference_mean(name) if mean is None else mean
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        out /= np.maximum(norms, 1e-9)
+        out[~raw.any(axis=1)] = 0
+        return out
+
+    def _recentre(self, lang: int) -> None:
+        """Centre a language's rows on their own mean; done once it has
+        RECENTRE_FROM posts, and again each time their number doubles, so the cost
+        is amortised to O(dim) per post."""
         n = self.size
-        self.next_recentre = n * 2
-        self.mean = self.raw[:n].mean(axis=0)
-        centred = self.raw[:n] - self.mean
-        norms = np.linalg.norm(centred, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        self.dense[:n] = centred / norms
-        self.theme_sum[:] = 0
-        rows = np.nonzero(self.active[:n] & (self.themes[:n] >= 0))[0]
+        rows = np.nonzero(self.lang[:n] == lang)[0]
+        self.next_recentre[lang] = 2 * len(rows)
+        with_vector = rows[self.raw[rows].any(axis=1)]
+        if not len(with_vector):
+            return
+        self.means[lang] = self.raw[with_vector].mean(axis=0)
+        centred = self.centre_rows(rows)
+        # Theme centres: swap the old centred vectors for the new ones.
+        member = self.active[rows] & (self.themes[rows] >= 0)
         slots = np.fromiter(
-            (self.theme_row[int(t)] for t in self.themes[rows]),
+            (self.theme_row[int(t)] for t in self.themes[rows[member]]),
             dtype=np.int64,
-            count=len(rows),
+            count=int(member.sum()),
         )
-        np.add.at(self.theme_sum, slots, self.dense[rows])
+        np.add.at(self.theme_sum, slots, centred[member] - self.dense[rows[member]])
+        self.dense[rows] = centred
         norms = np.linalg.norm(self.theme_sum, axis=1, keepdims=True)
         norms[norms < 1e-6] = 1.0
         self.theme_unit[:] = self.theme_sum / norms
@@ -318,7 +352,7 @@ class ThemeIndex:
         out = np.zeros(n, dtype=np.float32)
         w = self.engine.dense_weight
         if self.dense is not None and vector is not None and n:
-            out += w * (self.dense[:n] @ self.engine.center(vector, self.mean))
+            out += w * (self.dense[:n] @ self.centre(vector, text))
         if w < 1.0:
             limit = max(50, COMMON_TERM_SHARE * n)
             lex = np.zeros(n, dtype=np.float32)
@@ -345,7 +379,7 @@ class ThemeIndex:
         n = self.size
         parts = np.zeros((1 + len(FAMILIES), n), dtype=np.float32)
         if self.dense is not None and vector is not None and n:
-            parts[0] = self.dense[:n] @ self.engine.center(vector, self.mean)
+            parts[0] = self.dense[:n] @ self.centre(vector, text)
         query = self.query_weights(text)
         sq = [0.0] * len(FAMILIES)
         for term, weight in query.items():
@@ -492,7 +526,7 @@ class ThemeIndex:
         query = self.query_weights(text)
         if self.theme_unit is not None and vector is not None:
             # Over the contiguous block of all theme slots; empty themes masked.
-            centred = self.engine.center(vector, self.mean)
+            centred = self.centre(vector, text)
             dense = self.theme_unit[: len(counts)] @ centred
             dense[counts <= 0] = -np.inf
             order = self._top(dense, CANDIDATES)
@@ -522,7 +556,8 @@ class ThemeIndex:
             if value > best:
                 best_slot, best = slot, value
         threshold = self.engine.assign_threshold
-        if self.dense is not None and self.mean is None:
+        lang = LANGUAGES.index(language(text))
+        if self.dense is not None and lang not in self.means:
             threshold = max(threshold, self.engine.cold_threshold)
         if best_slot is None or best < threshold:
             return Assignment(None, max(best, 0.0))

@@ -27,9 +27,9 @@ from pathlib import Path
 import numpy as np
 
 from feedback.clustering.engine import DIM, Engine
-from feedback.clustering.index import LazyList, Postings, ThemeIndex
+from feedback.clustering.index import LANGUAGES, LazyList, Postings, ThemeIndex
 
-FORMAT = 2
+FORMAT = 3
 # Terms and character strings are stored joined by this separator; a term never
 # holds it (text is split at control characters before terms are made), and
 # ``save`` refuses an index where one does.
@@ -109,8 +109,13 @@ def save(index: ThemeIndex, path: str | os.PathLike, meta: dict) -> None:
         "active": index.active[:n],
         "family_norm": index.family_norm[:n],
         "raw": index.raw[:n].astype(np.float16) if dense else np.zeros(0),
-        "mean": index.mean if index.mean is not None else np.zeros(0),
-        "next_recentre": np.array([index.next_recentre], dtype=np.int64),
+        "lang": index.lang[:n],
+        # One row per language; a language without its own mean yet is left out.
+        "mean_langs": np.array(sorted(index.means), dtype=np.int64),
+        "means": np.array(
+            [index.means[k] for k in sorted(index.means)], dtype=np.float32
+        ).reshape(-1, DIM),
+        "next_recentre": np.array(index.next_recentre, dtype=np.int64),
         "vocab": _blob(vocab),
         "post_ptr": post_ptr,
         "post_rows": post_rows,
@@ -173,21 +178,16 @@ def _restore(data, engine: Engine) -> ThemeIndex:
     index.active[:n] = data["active"]
     index.family_norm[:n] = data["family_norm"]
     index.row_of = dict(zip(ids.tolist(), range(n), strict=True))
-    index.next_recentre = int(data["next_recentre"][0])
-    mean = data["mean"]
-    index.mean = mean.astype(np.float32) if mean.size else None
+    index.next_recentre = data["next_recentre"].tolist()
+    index.lang[:n] = data["lang"]
+    index.lang_count = np.bincount(index.lang[:n], minlength=len(LANGUAGES)).tolist()
+    index.means = {
+        int(k): m.astype(np.float32)
+        for k, m in zip(data["mean_langs"], data["means"], strict=True)
+    }
     if index.raw is not None and n:
-        raw = data["raw"].astype(np.float32)
-        index.raw[:n] = raw
-        if index.mean is None:
-            for row in range(n):
-                index.dense[row] = engine.center(raw[row], None)
-        else:
-            centred = raw - index.mean
-            norms = np.linalg.norm(centred, axis=1, keepdims=True)
-            norms[norms == 0] = 1.0
-            index.dense[:n] = centred / norms
-        index.dense[:n][~raw.any(axis=1)] = 0  # posts stored without a vector
+        index.raw[:n] = data["raw"].astype(np.float32)
+        index.dense[:n] = index.centre_rows(np.arange(n))
     ptr = data["post_ptr"]
     vocab = _strings(data["vocab"], len(ptr) - 1)
     # A term's document frequency is the length of its postings: both grow by one

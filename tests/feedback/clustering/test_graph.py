@@ -110,3 +110,31 @@ def test_hybrid_recluster_keeps_unrelated_posts_of_a_small_forum_apart(hybrid):
     assert sorted(len(d.post_ids) for d in drafts) == [1] * len(texts)
     weak = replace(hybrid, graph_floor=-1.0)  # every neighbour a link
     assert len(recluster(weak, posts, vectors)) < len(texts)
+
+
+def edge_list(edges) -> list[tuple[int, int]]:
+    return sorted(zip(edges[0].tolist(), edges[1].tolist(), strict=True))
+
+
+def test_rows_near_a_block_edge_find_their_neighbours_across_it():
+    x, _truth = separated_groups(groups=4, size=10)
+    blocks = [np.arange(0, 25), np.arange(25, 40)]  # group 2 is cut in two
+    exact = graph.neighbours(x, k=5)
+    cut = graph.neighbours(x, k=5, blocks=blocks)
+    both = [np.arange(40), np.arange(40)]  # every row searches both blocks
+    probed = graph.neighbours(x, k=5, blocks=blocks, searchers=both)
+    assert edge_list(cut) != edge_list(exact)
+    assert edge_list(probed) == edge_list(exact)
+    assert np.bincount(probed[0], minlength=40).tolist() == [5] * 40
+
+
+def test_probe_blocks_cover_every_row_once_and_are_searched_by_neighbours():
+    x, _truth = separated_groups(groups=6, size=20)
+    rng = np.random.default_rng(7)
+    blocks, searchers = agglomerate._probe_blocks(x, 40, rng, probes=2)
+    assert sorted(np.concatenate(blocks).tolist()) == list(range(len(x)))
+    for rows, queries in zip(blocks, searchers, strict=True):
+        assert set(rows.tolist()) <= set(queries.tolist())
+    # Each row searches its own block and one more.
+    searched = np.bincount(np.concatenate(searchers), minlength=len(x))
+    assert searched.tolist() == [2] * len(x)
