@@ -395,6 +395,150 @@ def tune_graph(engine, folds: int = 5):
     )
 
 
+SIZES = (2, 3, 5, 8)
+FULL_AT_POSTS = (1000, 2000, 4000, 8000, 16000)
+# The lexical graph keeps every neighbour link unless given a floor.
+# Resolution 2 reached at 1,000 ... 16,000 posts (lower below, at least 0.5), or
+# fixed at 0.5 or 2 (the engine's own before this protocol).
+FULL_AT = [{"graph_resolution": 2.0, "graph_full_at": n} for n in FULL_AT_POSTS]
+SMALL_GRID = {
+    "hybrid": [
+        {"graph_resolution": 0.5, "graph_full_at": 0},
+        {"graph_resolution": 2.0, "graph_full_at": 0},
+        *FULL_AT,
+    ],
+    "lexical": [
+        {"graph_resolution": 2.0, "graph_full_at": 0, "graph_floor": f}
+        for f in (0.0, 0.1, 0.2)
+    ]
+    + [{**g, "graph_floor": f} for g in FULL_AT for f in (0.0, 0.1, 0.2)],
+}
+
+
+def small_forums(engine, folds: int = 5, draws: int = 6, per_theme: int = 40):
+    """Re-clustering in forums of every size and kind. A young forum holds a few
+    themes: forums of 2, 3, 5 and 8 banking77 intents (``draws`` random draws of
+    each size, ``per_theme`` posts an intent); a large one (all the intents of
+    the training folds); and gitbugs, bug titles nearly all unrelated to each
+    other, where joining unrelated posts is the failure. The Louvain resolution
+    (``RESOLUTIONS``) is chosen by group CV: on the training folds, the best mean
+    V over three kinds of forum (young: the mean over the sizes; grown: the large
+    one; varied: gitbugs); then the same forums drawn from the held-out fold's
+    groups (its "large" forum holds only that fold's intents), next to the
+    engine's own resolution and to the online pass. Re-clustering starts from
+    single posts."""
+    rows = load("banking77")
+    texts = [post_text(r["text"], "") for r in rows]
+    vectors = encode_cached(engine, texts, "hybrid-banking77-all")
+    bugs = load("gitbugs")
+    bug_vectors = encode_cached(
+        engine, [post_text(r["text"], "") for r in bugs], "hybrid-gitbugs-all"
+    )
+    by_group = defaultdict(list)
+    for i, r in enumerate(rows):
+        by_group[r["group"]].append(i)
+    groups = sorted(by_group)
+    random.Random(11).shuffle(groups)
+    fold_of = {g: k % folds for k, g in enumerate(groups)}
+    bug_groups = sorted({r["group"] for r in bugs})
+    random.Random(11).shuffle(bug_groups)
+    bug_fold = {g: k % folds for k, g in enumerate(bug_groups)}
+
+    def forums(pool: list[str], seed: int) -> list[list[int]]:
+        rng = random.Random(seed)
+        out = []
+        for size in SIZES:
+            for _ in range(draws):
+                chosen = rng.sample(pool, min(size, len(pool)))
+                idx = [
+                    i
+                    for g in chosen
+                    for i in rng.sample(by_group[g], min(per_theme, len(by_group[g])))
+                ]
+                rng.shuffle(idx)
+                out.append(idx)
+        return out
+
+    def v_of(eng, idx, data=rows, vecs=vectors) -> float:
+        posts = [PostText(id=i, title=data[i]["text"]) for i in idx]
+        drafts = recluster(eng, posts, [vecs[i] for i in idx])
+        return v_measure([data[i]["group"] for i in idx], draft_labels(drafts, idx))
+
+    def per_size(scores: list[float]) -> list[float]:
+        return [
+            float(np.mean(scores[k * draws : (k + 1) * draws]))
+            for k in range(len(SIZES))
+        ]
+
+    def profile(eng, sample, large, bug_idx) -> list[float]:
+        """V per forum: each size (mean of its draws), the large one, gitbugs."""
+        return per_size([v_of(eng, idx) for idx in sample]) + [
+            v_of(eng, large),
+            v_of(eng, bug_idx, bugs, bug_vectors),
+        ]
+
+    def online_profile(sample, large, bug_idx) -> list[float]:
+        out = []
+        for idx, data, vecs in [(i, rows, vectors) for i in sample] + [
+            (large, rows, vectors),
+            (bug_idx, bugs, bug_vectors),
+        ]:
+            labels, _ = online(
+                engine,
+                [post_text(data[i]["text"], "") for i in idx],
+                [vecs[i] for i in idx],
+            )
+            out.append(v_measure([data[i]["group"] for i in idx], labels))
+        return per_size(out[: len(sample)]) + out[len(sample) :]
+
+    def objective(v: list[float]) -> float:
+        """Three kinds of forum weigh alike: young (the mean over the sizes),
+        grown (the large one) and varied (gitbugs)."""
+        return float(np.mean([np.mean(v[: len(SIZES)]), v[-2], v[-1]]))
+
+    names = [f"{s} themes" for s in SIZES] + ["large", "gitbugs"]
+    grid = SMALL_GRID[engine.name]
+    settings = [replace(engine, **g) for g in grid]
+    held = defaultdict(list)
+    for k in range(folds):
+        parts = []
+        for keep in (lambda f, k=k: f != k), (lambda f, k=k: f == k):
+            pool = [g for g in groups if keep(fold_of[g])]
+            parts.append(
+                (
+                    forums(pool, 100 * k + len(pool)),
+                    [i for g in pool for i in by_group[g]],
+                    [i for i, r in enumerate(bugs) if keep(bug_fold[r["group"]])],
+                )
+            )
+        train, test = parts
+        profiles = [profile(e, *train) for e in settings]
+        means = [objective(v) for v in profiles]
+        best = int(np.argmax(means))
+        for g, v in zip(grid, profiles, strict=True):
+            print(f"      train {g}: " + " ".join(f"{x:.3f}" for x in v), flush=True)
+        held["chosen"].append(profile(settings[best], *test))
+        held["engine"].append(profile(engine, *test))
+        held["online"].append(online_profile(*test))
+        print(
+            f"   fold {k}: chosen {grid[best]} (train objective {means[best]:.4f})"
+            + "; held out "
+            + ", ".join(
+                f"{n} {c:.3f} (engine {o:.3f}, online {f:.3f})"
+                for n, c, o, f in zip(names, *(held[h][-1] for h in held), strict=True)
+            ),
+            flush=True,
+        )
+    for name, values in held.items():
+        mean = np.mean(values, axis=0)
+        print(
+            f"   held-out mean V, {name}: "
+            + ", ".join(f"{n} {v:.3f}" for n, v in zip(names, mean, strict=True))
+            + f"; objective {objective(list(mean)):.3f}",
+            flush=True,
+        )
+
+
 SIMILAR_GRID = (0.0, 0.05, 0.1, 0.25, 0.5, 1.0)
 
 
@@ -582,6 +726,11 @@ def main() -> None:
         action="store_true",
         help="banking77 re-clustered inside a ~20,000-post forum (with atec, gitbugs)",
     )
+    parser.add_argument(
+        "--small",
+        action="store_true",
+        help="re-clustering in forums of 2-8 themes; the resolution by group CV",
+    )
     parser.add_argument("--scale", type=int, default=0, help="synthetic posts")
     parser.add_argument("--threshold", type=float, default=None, help="online")
     parser.add_argument("--link", type=float, default=None, help="re-cluster")
@@ -603,6 +752,9 @@ def main() -> None:
             print("mixed", json.dumps(mixed(engine)), flush=True)
         if args.tune_graph:
             tune_graph(engine, args.folds)
+            continue
+        if args.small:
+            small_forums(engine, args.folds)
             continue
         if args.scale:
             print("scale", json.dumps(scale(engine, args.scale)), flush=True)

@@ -471,7 +471,7 @@ def recluster_posts(
     anchors = [p.theme_id if p.pinned else None for p in posts]
     languages = [language(encoder_text(p.title, p.body)) for p in posts]
     if engine.graph_resolution:
-        resolution = engine.graph_resolution if threshold is None else threshold
+        resolution = engine.resolution(len(posts)) if threshold is None else threshold
         labels, x = graph_labels(engine, terms, anchors, resolution, vectors, languages)
     else:
         x = features(engine, terms, vectors, languages)

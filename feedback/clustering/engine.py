@@ -25,6 +25,9 @@ from community.text import (
 logger = logging.getLogger(__name__)
 
 DIM = 384
+# The lowest Louvain resolution a small forum is re-clustered at (see
+# ``Engine.graph_full_at``).
+MIN_RESOLUTION = 0.5
 
 
 def post_text(title: str, body: str) -> str:
@@ -199,6 +202,13 @@ class Engine:
     # other two: 2 and 0.3), from resolutions 2/3/4 × weights 0.3/0.45/0.6 (mean
     # train V 0.772 at 2/0.6, 0.760 at 3/0.6, 0.755 at 4/0.6); 12 neighbours.
     graph_resolution: float = 0.0
+    # ... reached at this many posts; a smaller forum gets a lower resolution,
+    # ``graph_resolution · sqrt(posts / graph_full_at)`` but at least
+    # ``MIN_RESOLUTION`` (0: the same resolution at every size). Modularity
+    # cannot hold a theme together that is a large share of the whole graph, so
+    # at resolution 2 a forum of a few themes had each of them split
+    # (``bench/cluster_quality.py --small``).
+    graph_full_at: int = 0
     graph_neighbours: int = 12
     corpus_weight: float = 0.45
     stem_terms: bool = False
@@ -239,6 +249,13 @@ class Engine:
     # instead of the mismatch weights above (its features include both tables).
     # Hybrid, atec recall@5 held out (5-fold over groups): 0.433 → 0.460.
     rerank: bool = False
+
+    def resolution(self, posts: int) -> float:
+        """Louvain's resolution for re-clustering a forum of ``posts`` posts."""
+        if not self.graph_full_at or posts >= self.graph_full_at:
+            return self.graph_resolution
+        scaled = self.graph_resolution * math.sqrt(posts / self.graph_full_at)
+        return min(self.graph_resolution, max(MIN_RESOLUTION, scaled))
 
     @property
     def dense(self) -> bool:
@@ -389,6 +406,12 @@ LEXICAL = Engine(
     # from 8/12/16 × 0.4/0.5/0.6 (--tune --graph-grid): 12 in 4 folds (16 in one),
     # 0.4 in all 5, ahead of 0.5 by 0.001–0.004 train V; V on all 0.753 → 0.754.
     graph_merge=0.4,
+    # A young forum is re-clustered at a lower resolution (see the hybrid's):
+    # chosen by the same CV (--small; link floors 0/0.1/0.2 too): 1,000 posts in
+    # 3 folds (2,000 in 2), floor 0 in 3; held-out V for 2/3/5/8 intents
+    # 0.75/0.85/0.86/0.82 (fixed 2: 0.49/0.66/0.79/0.81), but forums of a few
+    # hundred unrelated bug titles 0.55 (0.65): lexical links join unrelated posts.
+    graph_full_at=1000,
 )
 HYBRID = Engine(
     "hybrid",
@@ -408,6 +431,13 @@ HYBRID = Engine(
     # 0.821 → 0.851 (0.848 with per-language centring). Inside a 20,000-post
     # bilingual forum (--mixed) 0.834 (see README: per-language centring, probes).
     graph_resolution=2.0,
+    # A young forum is re-clustered at a lower resolution (down to 0.5), reaching 2
+    # at 2,000 posts. Group CV over forums of 2-8 banking77 intents, a large one
+    # and gitbugs (bench/cluster_quality.py --small): 1,000/2,000/4,000/8,000/
+    # 16,000 posts or a fixed 0.5 or 2; 2,000 chosen in 2 folds, 4,000 in 2, 1,000
+    # in 1; held-out V for 2/3/5/8 intents 0.79/0.87/0.92/0.89 (fixed 2:
+    # 0.63/0.78/0.86/0.87), gitbugs 0.903 (0.908); all of banking77 unchanged.
+    graph_full_at=2000,
     graph_neighbours=20,
     graph_merge=0.3,
     graph_refine=False,

@@ -3,9 +3,11 @@
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from feedback.clustering import PostText, agglomerate, graph, recluster
 from feedback.clustering.engine import lexical_terms, stem_words
+from tests.feedback.clustering.samples import BATTERY, CAMERA
 
 
 def cosine(a, b) -> float:
@@ -138,3 +140,29 @@ def test_probe_blocks_cover_every_row_once_and_are_searched_by_neighbours():
     # Each row searches its own block and one more.
     searched = np.bincount(np.concatenate(searchers), minlength=len(x))
     assert searched.tolist() == [2] * len(x)
+
+
+def test_a_young_forum_is_reclustered_at_a_lower_resolution(hybrid):
+    assert hybrid.graph_full_at
+    assert hybrid.resolution(12) == 0.5
+    assert hybrid.resolution(hybrid.graph_full_at // 4) == pytest.approx(1.0)
+    assert hybrid.resolution(10**5) == hybrid.graph_resolution
+    assert replace(hybrid, graph_full_at=0).resolution(12) == hybrid.graph_resolution
+
+
+def test_a_forum_of_two_problems_is_reclustered_into_two_themes(hybrid):
+    """At resolution 2, modularity cannot keep a theme that is half the graph
+    together: each problem was split in two."""
+    texts = BATTERY + CAMERA
+    posts = [PostText(id=i, title=t) for i, t in enumerate(texts)]
+    vectors = [hybrid.encode_post(t, "") for t in texts]
+
+    def themes(engine) -> list[set[int]]:
+        drafts = recluster(engine, posts, vectors)
+        return [set(d.post_ids) for d in drafts if len(d.post_ids) > 1]
+
+    battery, camera = set(range(len(BATTERY))), set(range(len(BATTERY), len(texts)))
+    young = themes(hybrid)
+    assert len(young) == 2
+    assert all(t <= battery or t <= camera for t in young)
+    assert len(themes(replace(hybrid, graph_full_at=0))) > 2

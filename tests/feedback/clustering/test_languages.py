@@ -12,6 +12,7 @@ import pytest
 from feedback.clustering import PostText, ThemeIndex, agglomerate, post_text, recluster
 from feedback.clustering import index as index_module
 from feedback.clustering.engine import language
+from tests.feedback.clustering.samples import BATTERY, CAMERA
 
 CHINESE = [
     "花呗怎么还款", "借呗额度为什么降低了", "余额宝收益怎么算", "花呗分期手续费多少",
@@ -19,23 +20,6 @@ CHINESE = [
     "花呗账单日可以改吗", "借呗逾期了怎么办", "余额宝转出到账时间", "怎么开通花呗",
 ]  # fmt: skip
 DETAILS = ["请问", "为什么", "今天", "急", "一直", "现在", "我想知道", "怎么办"]
-
-BATTERY = [
-    "Battery drains overnight while the phone is idle",
-    "Battery drains fast since the last update",
-    "My battery dies by noon even with the screen off",
-    "Battery drain got much worse after updating",
-    "Phone loses half its battery overnight in standby",
-    "Idle battery drain is terrible now",
-]
-CAMERA = [
-    "Camera app crashes when I switch to video",
-    "The camera crashes as soon as I open it",
-    "Camera closes by itself when recording video",
-    "Camera app keeps crashing in night mode",
-    "Opening the camera makes it crash right away",
-    "Camera crash every time I take a photo",
-]
 
 
 def bilingual_forum():
