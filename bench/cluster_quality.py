@@ -46,7 +46,7 @@ from feedback.clustering import (  # noqa: E402
     post_text,
     recluster,
 )
-from feedback.clustering.engine import FAMILIES  # noqa: E402
+from feedback.clustering.engine import FAMILIES, encoder_text  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 OUT = Path(__file__).resolve().parent / "out"
@@ -82,10 +82,12 @@ def protocol(spec: str) -> tuple[str, str]:
     return ("themes" if spec.startswith("banking77") else "near"), spec
 
 
-def encode_cached(engine, texts: list[str], tag: str) -> list[bytes]:
-    """What ``engine.encode_post`` stores for each text, cached on disk."""
+def encode_cached(engine, titles: list[str], tag: str) -> list[bytes]:
+    """What ``engine.encode_post`` stores for a post of each title (and no body),
+    cached on disk."""
     if not engine.dense:
-        return [b""] * len(texts)
+        return [b""] * len(titles)
+    texts = [encoder_text(t, "") for t in titles]
     digest = hashlib.sha1("\n".join(texts).encode(), usedforsecurity=False)
     path = OUT / f"vectors-{tag}-{digest.hexdigest()[:16]}.npy"
     if path.exists():
@@ -165,7 +167,7 @@ def themes_protocol(engine, rows, vectors):
         "recluster_s": round(seconds, 2),
         "assign_ms_p50": ms(times, 50),
         "assign_ms_p95": ms(times, 95),
-        "encode_ms_per_post": encode_speed(engine, texts),
+        "encode_ms_per_post": encode_speed(engine, [r["text"] for r in rows]),
     }
 
 
@@ -192,7 +194,7 @@ def near_duplicate_split(rows):
 def near_duplicate_index(engine, rows, tag):
     queries, corpus = near_duplicate_split(rows)
     ctexts = [post_text(r["text"], "") for r in corpus]
-    cvec = encode_cached(engine, ctexts, tag + "-corpus")
+    cvec = encode_cached(engine, [r["text"] for r in corpus], tag + "-corpus")
     index = ThemeIndex(engine, capacity=len(corpus) + 16)
     for i, (text, blob) in enumerate(zip(ctexts, cvec, strict=True)):
         index.add(i, blob, None, text)
@@ -298,17 +300,15 @@ def mixed(engine) -> dict:
     alone; above ``agglomerate.BLOCK`` posts average linkage works in blocks."""
     rows = load("banking77")
     texts = [r["text"] for r in rows]
-    vectors = list(
-        encode_cached(engine, [post_text(t, "") for t in texts], "hybrid-banking77-all")
-    )
+    vectors = list(encode_cached(engine, texts, "hybrid-banking77-all"))
     for name in ("atec", "gitbugs"):
         _index, _queries, corpus, qtexts, qvec = near_duplicate_index(
             engine, load(name), f"hybrid-{name}-all"
         )
         ctexts = [c["text"] for c in corpus]
-        vectors += encode_cached(
-            engine, [post_text(t, "") for t in ctexts], f"hybrid-{name}-all-corpus"
-        ) + list(qvec)
+        vectors += encode_cached(engine, ctexts, f"hybrid-{name}-all-corpus") + list(
+            qvec
+        )
         texts += ctexts + qtexts
     posts = [PostText(id=i, title=t) for i, t in enumerate(texts)]
     t0 = time.perf_counter()
@@ -353,11 +353,15 @@ def tune_graph(engine, folds: int = 5):
     data = {}
     for name in sets:
         rows = load(name)
-        texts = [post_text(r["text"], "") for r in rows]
+        titles = [r["text"] for r in rows]
         groups = sorted({r["group"] for r in rows})
         random.Random(11).shuffle(groups)
         fold_of = {g: k % folds for k, g in enumerate(groups)}
-        data[name] = (rows, encode_cached(engine, texts, f"hybrid-{name}-all"), fold_of)
+        data[name] = (
+            rows,
+            encode_cached(engine, titles, f"hybrid-{name}-all"),
+            fold_of,
+        )
 
     def score(eng, name, keep) -> float:
         rows, vectors, fold_of = data[name]
@@ -428,12 +432,9 @@ def small_forums(engine, folds: int = 5, draws: int = 6, per_theme: int = 40):
     engine's own resolution and to the online pass. Re-clustering starts from
     single posts."""
     rows = load("banking77")
-    texts = [post_text(r["text"], "") for r in rows]
-    vectors = encode_cached(engine, texts, "hybrid-banking77-all")
+    vectors = encode_cached(engine, [r["text"] for r in rows], "hybrid-banking77-all")
     bugs = load("gitbugs")
-    bug_vectors = encode_cached(
-        engine, [post_text(r["text"], "") for r in bugs], "hybrid-gitbugs-all"
-    )
+    bug_vectors = encode_cached(engine, [r["text"] for r in bugs], "hybrid-gitbugs-all")
     by_group = defaultdict(list)
     for i, r in enumerate(rows):
         by_group[r["group"]].append(i)
@@ -765,8 +766,7 @@ def main() -> None:
             tag = f"hybrid-{stem}-{args.limit or 'all'}"
             t0 = time.perf_counter()
             if kind == "themes":
-                texts = [post_text(r["text"], "") for r in rows]
-                vectors = encode_cached(engine, texts, tag)
+                vectors = encode_cached(engine, [r["text"] for r in rows], tag)
                 if args.tune:
                     print(set_name, "tune", flush=True)
                     tune(engine, rows, vectors, args.folds, args.graph_grid)
