@@ -46,6 +46,8 @@ RECENTRE_FROM = 64
 # whatever they say (see ``agglomerate.dense_matrix``). Row codes index this tuple.
 LANGUAGES = ("en", "zh")
 CANDIDATES = 40
+# Rows centred at a time when a language's mean changes.
+CHUNK = 8192
 # Suggestions re-ranked (character mismatch penalty, or the learned re-ranker).
 RERANK = 30
 THEME_EVIDENCE = 3
@@ -259,27 +261,44 @@ class ThemeIndex:
     def _recentre(self, lang: int) -> None:
         """Centre a language's rows on their own mean; done once it has
         RECENTRE_FROM posts, and again each time their number doubles, so the cost
-        is amortised to O(dim) per post."""
+        is amortised to O(dim) per post. Rows are read in chunks, so the work
+        needs a few MB beside the index, not copies of all its vectors."""
         n = self.size
         rows = np.nonzero(self.lang[:n] == lang)[0]
         self.next_recentre[lang] = 2 * len(rows)
-        with_vector = rows[self.raw[rows].any(axis=1)]
-        if not len(with_vector):
+        chunks = [rows[s : s + CHUNK] for s in range(0, len(rows), CHUNK)]
+        total = np.zeros(DIM, dtype=np.float64)
+        count = 0
+        for chunk in chunks:
+            raw = self.raw[chunk]
+            present = raw.any(axis=1)
+            total += raw[present].sum(axis=0)
+            count += int(present.sum())
+        if not count:
             return
-        self.means[lang] = self.raw[with_vector].mean(axis=0)
-        centred = self.centre_rows(rows)
-        # Theme centres: swap the old centred vectors for the new ones.
-        member = self.active[rows] & (self.themes[rows] >= 0)
-        slots = np.fromiter(
-            (self.theme_row[int(t)] for t in self.themes[rows[member]]),
-            dtype=np.int64,
-            count=int(member.sum()),
-        )
-        np.add.at(self.theme_sum, slots, centred[member] - self.dense[rows[member]])
-        self.dense[rows] = centred
+        self.means[lang] = (total / count).astype(np.float32)
+        for chunk in chunks:
+            centred = self.centre_rows(chunk)
+            # Theme centres: swap the old centred vectors for the new ones.
+            member = self.active[chunk] & (self.themes[chunk] >= 0)
+            slots = np.fromiter(
+                (self.theme_row[int(t)] for t in self.themes[chunk[member]]),
+                dtype=np.int64,
+                count=int(member.sum()),
+            )
+            np.add.at(
+                self.theme_sum, slots, centred[member] - self.dense[chunk[member]]
+            )
+            self.dense[chunk] = centred
         norms = np.linalg.norm(self.theme_sum, axis=1, keepdims=True)
         norms[norms < 1e-6] = 1.0
         self.theme_unit[:] = self.theme_sum / norms
+
+    def centre_all(self) -> None:
+        """Every row's dense vector from its raw one (after loading a snapshot)."""
+        for start in range(0, self.size, CHUNK):
+            chunk = np.arange(start, min(start + CHUNK, self.size))
+            self.dense[chunk] = self.centre_rows(chunk)
 
     # -- theme centroids -------------------------------------------------------------
     def _theme_slot(self, theme: int) -> int:

@@ -186,8 +186,8 @@ def _restore(data, engine: Engine) -> ThemeIndex:
         for k, m in zip(data["mean_langs"], data["means"], strict=True)
     }
     if index.raw is not None and n:
-        index.raw[:n] = data["raw"].astype(np.float32)
-        index.dense[:n] = index.centre_rows(np.arange(n))
+        index.raw[:n] = data["raw"]
+        index.centre_all()
     ptr = data["post_ptr"]
     vocab = _strings(data["vocab"], len(ptr) - 1)
     # A term's document frequency is the length of its postings: both grow by one
