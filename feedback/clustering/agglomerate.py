@@ -36,7 +36,6 @@ from feedback.clustering.engine import (
     DIM,
     Engine,
     _reference_mean,
-    encoder_text,
     language,
     lexical_terms,
     post_text,
@@ -469,7 +468,11 @@ def recluster_posts(
         return []
     terms = [_clustering_terms(post_text(p.title, p.body)) for p in posts]
     anchors = [p.theme_id if p.pinned else None for p in posts]
-    languages = [language(encoder_text(p.title, p.body)) for p in posts]
+    blobs = list(vectors) + [None] * (len(posts) - len(vectors))
+    languages = [
+        language(post_text(p.title, p.body), engine.decode(blob) if blob else None)
+        for p, blob in zip(posts, blobs, strict=True)
+    ]
     if engine.graph_resolution:
         resolution = engine.resolution(len(posts)) if threshold is None else threshold
         labels, x = graph_labels(engine, terms, anchors, resolution, vectors, languages)

@@ -214,13 +214,14 @@ class ThemeIndex:
         self.themes[row] = -1 if theme_id is None else theme_id
         self.active[row] = True
         self.row_of[post_id] = row
-        lang = self.lang[row] = LANGUAGES.index(language(text))
-        self.lang_count[lang] += 1
+        vec = None
         if self.dense is not None:
             vec = self.engine.decode(vector) if isinstance(vector, bytes) else vector
-            if vec is not None:
-                self.raw[row] = vec
-                self.dense[row] = self.centre(vec, text)
+        lang = self.lang[row] = self.language(text, vec)
+        self.lang_count[lang] += 1
+        if vec is not None:
+            self.raw[row] = vec
+            self.dense[row] = self.centre(vec, text)
         counts = lexical_terms(text)
         self.df.update(counts.keys())
         weights = self._weights(counts)
@@ -239,9 +240,17 @@ class ThemeIndex:
         if self.dense is not None and self.lang_count[lang] >= self.next_recentre[lang]:
             self._recentre(lang)
 
+    def language(self, text: str, vector) -> int:
+        """The code in ``LANGUAGES`` of a post or query (see ``engine.language``)."""
+        if self.dense is None:
+            vector = None
+        return LANGUAGES.index(language(text, vector))
+
     def centre(self, vector, text: str) -> np.ndarray | None:
-        """``vector`` centred on the mean of the language of ``text``."""
-        lang = LANGUAGES.index(language(text))
+        """``vector`` centred on the mean of its language."""
+        if vector is None:
+            return None
+        lang = self.language(text, vector)
         return self.engine.center(vector, self.means.get(lang), LANGUAGES[lang])
 
     def centre_rows(self, rows: np.ndarray) -> np.ndarray:
@@ -575,8 +584,7 @@ class ThemeIndex:
             if value > best:
                 best_slot, best = slot, value
         threshold = self.engine.assign_threshold
-        lang = LANGUAGES.index(language(text))
-        if self.dense is not None and lang not in self.means:
+        if self.dense is not None and self.language(text, vector) not in self.means:
             threshold = max(threshold, self.engine.cold_threshold)
         if best_slot is None or best < threshold:
             return Assignment(None, max(best, 0.0))

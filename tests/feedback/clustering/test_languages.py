@@ -36,8 +36,8 @@ def bilingual_forum():
 @pytest.fixture
 def one_mean(monkeypatch):
     """The old behaviour: every post centred on one mean."""
-    monkeypatch.setattr(index_module, "language", lambda text: "en")
-    monkeypatch.setattr(agglomerate, "language", lambda text: "")
+    monkeypatch.setattr(index_module, "language", lambda *args: "en")
+    monkeypatch.setattr(agglomerate, "language", lambda *args: "")
 
 
 def test_language_of_a_post():
@@ -96,3 +96,17 @@ def test_recluster_with_one_mean_joins_unrelated_english_posts(hybrid, one_mean)
     texts, truth = bilingual_forum()
     battery, camera = english_themes(reclustered(hybrid, texts), truth)
     assert battery & camera
+
+
+def test_the_vector_tells_the_language_of_a_text_with_chinese(hybrid):
+    """A long English title over a Chinese body: the encoder read the title
+    only, so the post is centred on the English mean."""
+    title = "Camera app crashes when I switch to video in the evening"
+    body = "录像的时候相机直接闪退，重启也没有用"
+    vector = hybrid.encode_query(f"{title}\n{body}")
+    text = post_text(title, body)
+    assert language(text) == "zh"
+    assert language(text, vector) == "en"
+    chinese = "相机打开就闪退"
+    assert language(chinese, hybrid.encode_query(chinese)) == "zh"
+    assert language("Battery drains", hybrid.encode_query("Battery drains")) == "en"
