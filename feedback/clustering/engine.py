@@ -20,6 +20,7 @@ from community.text import (
     normalise,
     segment,
     strip_boilerplate,
+    t2s,
 )
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,14 @@ def encoder_text(title: str, body: str) -> str:
     """The title; after a title of under ``SHORT_TITLE_TOKENS`` tokens, also as
     much of the body (without bug-template headings) as fits in ``ENCODE_TOKENS``
     tokens. Unlike ``post_text`` the title is not repeated: e5 averages over
-    tokens, so a repeat weighs the title more only by costing its tokens twice."""
+    tokens, so a repeat weighs the title more only by costing its tokens twice.
+    Traditional Chinese is read as Simplified (OpenCC): e5 sets the two scripts
+    apart (指紋解鎖變慢 and 指纹解锁变慢, centred: cosine 0.53; converted: 0.89)."""
+    text = _encoder_text(title, body)
+    return t2s(text) if CJK_RE.search(text) else text
+
+
+def _encoder_text(title: str, body: str) -> str:
     title = title.strip()
     title_cost = sum(map(_token_cost, title))
     budget = 4 * ENCODE_TOKENS - title_cost
