@@ -84,11 +84,10 @@ def lexical_matrix(terms: Sequence[Counter[str]], dim: int = HASH_DIM) -> np.nda
 def dense_matrix(
     engine: Engine,
     vectors: Sequence[bytes | None],
-    languages: Sequence[str] | None = None,
+    texts: Sequence[str] | None = None,
 ) -> np.ndarray:
-    """Stored e5 vectors centred on the corpus mean and renormalised; with
-    ``languages`` (one per row, see ``engine.language``), each on the mean of its
-    own language.
+    """Stored e5 vectors centred on the corpus mean and renormalised; with the
+    posts' ``texts``, each on the mean of its own language (``engine.language``).
 
     Raw e5 cosines crowd into 0.7–0.9 for any two texts; centred, unrelated texts fall
     near 0, which is what makes one threshold work across corpora. In a forum of two
@@ -97,12 +96,15 @@ def dense_matrix(
     """
     out = np.zeros((len(vectors), DIM), dtype=np.float32)
     present = np.zeros(len(vectors), dtype=bool)
+    languages = [""] * len(vectors)
     for row, blob in enumerate(vectors):
         vec = engine.decode(blob) if blob else None
         if vec is not None and vec.shape == (DIM,):
             out[row] = vec
             present[row] = True
-    lang = np.asarray(languages if languages is not None else [""] * len(vectors))
+        if texts is not None:
+            languages[row] = language(texts[row], vec)
+    lang = np.asarray(languages)
     for name in np.unique(lang).tolist():
         rows = present & (lang == name)
         if rows.any():
@@ -120,14 +122,15 @@ def features(
     engine: Engine,
     terms: Sequence[Counter[str]],
     vectors: Sequence[bytes | None],
-    languages: Sequence[str] | None = None,
+    texts: Sequence[str] | None = None,
 ) -> np.ndarray:
-    """One row per post whose dot products are hybrid similarities."""
+    """One row per post whose dot products are hybrid similarities (``texts``:
+    see ``dense_matrix``)."""
     lexical = lexical_matrix(terms, hash_dim(len(terms)))
     if not engine.dense:
         return lexical
     w = engine.dense_weight
-    dense = dense_matrix(engine, vectors, languages)
+    dense = dense_matrix(engine, vectors, texts)
     return np.hstack([math.sqrt(w) * dense, math.sqrt(1 - w) * lexical])
 
 
@@ -380,7 +383,7 @@ def graph_labels(
     anchors: Sequence[int | None],
     resolution: float,
     vectors: Sequence[bytes | None] = (),
-    languages: Sequence[str] | None = None,
+    texts: Sequence[str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Communities of the nearest-neighbour graph (see graph.py), pinned themes
     kept; communities still as similar on average as ``engine.graph_merge`` join
@@ -389,7 +392,7 @@ def graph_labels(
     with a dense engine, else corpus word vectors and TF-IDF. Returns the labels
     and the feature rows."""
     if engine.dense:
-        x = features(engine, terms, vectors, languages)
+        x = features(engine, terms, vectors, texts)
     else:
         x = _corpus_features(engine, terms)
     blocks = searchers = None
@@ -466,18 +469,14 @@ def recluster_posts(
     """
     if not posts:
         return []
-    terms = [_clustering_terms(post_text(p.title, p.body)) for p in posts]
+    texts = [post_text(p.title, p.body) for p in posts]
+    terms = [_clustering_terms(text) for text in texts]
     anchors = [p.theme_id if p.pinned else None for p in posts]
-    blobs = list(vectors) + [None] * (len(posts) - len(vectors))
-    languages = [
-        language(post_text(p.title, p.body), engine.decode(blob) if blob else None)
-        for p, blob in zip(posts, blobs, strict=True)
-    ]
     if engine.graph_resolution:
         resolution = engine.resolution(len(posts)) if threshold is None else threshold
-        labels, x = graph_labels(engine, terms, anchors, resolution, vectors, languages)
+        labels, x = graph_labels(engine, terms, anchors, resolution, vectors, texts)
     else:
-        x = features(engine, terms, vectors, languages)
+        x = features(engine, terms, vectors, texts)
         limit = engine.link_threshold if threshold is None else threshold
         groups = [p.theme_id for p in posts] if engine.recluster_from_themes else None
         labels = cluster(

@@ -221,7 +221,7 @@ class ThemeIndex:
         self.lang_count[lang] += 1
         if vec is not None:
             self.raw[row] = vec
-            self.dense[row] = self.centre(vec, text)
+            self.dense[row] = self.centre(vec, lang)
         counts = lexical_terms(text)
         self.df.update(counts.keys())
         weights = self._weights(counts)
@@ -246,11 +246,8 @@ class ThemeIndex:
             vector = None
         return LANGUAGES.index(language(text, vector))
 
-    def centre(self, vector, text: str) -> np.ndarray | None:
-        """``vector`` centred on the mean of its language."""
-        if vector is None:
-            return None
-        lang = self.language(text, vector)
+    def centre(self, vector, lang: int) -> np.ndarray:
+        """``vector`` centred on the mean of language ``lang`` (see ``language``)."""
         return self.engine.center(vector, self.means.get(lang), LANGUAGES[lang])
 
     def centre_rows(self, rows: np.ndarray) -> np.ndarray:
@@ -380,7 +377,8 @@ class ThemeIndex:
         out = np.zeros(n, dtype=np.float32)
         w = self.engine.dense_weight
         if self.dense is not None and vector is not None and n:
-            out += w * (self.dense[:n] @ self.centre(vector, text))
+            query = self.centre(vector, self.language(text, vector))
+            out += w * (self.dense[:n] @ query)
         if w < 1.0:
             limit = max(50, COMMON_TERM_SHARE * n)
             lex = np.zeros(n, dtype=np.float32)
@@ -407,7 +405,8 @@ class ThemeIndex:
         n = self.size
         parts = np.zeros((1 + len(FAMILIES), n), dtype=np.float32)
         if self.dense is not None and vector is not None and n:
-            parts[0] = self.dense[:n] @ self.centre(vector, text)
+            query = self.centre(vector, self.language(text, vector))
+            parts[0] = self.dense[:n] @ query
         query = self.query_weights(text)
         sq = [0.0] * len(FAMILIES)
         for term, weight in query.items():
@@ -552,9 +551,10 @@ class ThemeIndex:
             return Assignment(None, 0.0)
         w = self.engine.dense_weight
         query = self.query_weights(text)
+        lang = self.language(text, vector)
         if self.theme_unit is not None and vector is not None:
             # Over the contiguous block of all theme slots; empty themes masked.
-            centred = self.centre(vector, text)
+            centred = self.centre(vector, lang)
             dense = self.theme_unit[: len(counts)] @ centred
             dense[counts <= 0] = -np.inf
             order = self._top(dense, CANDIDATES)
@@ -584,7 +584,7 @@ class ThemeIndex:
             if value > best:
                 best_slot, best = slot, value
         threshold = self.engine.assign_threshold
-        if self.dense is not None and self.language(text, vector) not in self.means:
+        if self.dense is not None and lang not in self.means:
             threshold = max(threshold, self.engine.cold_threshold)
         if best_slot is None or best < threshold:
             return Assignment(None, max(best, 0.0))
