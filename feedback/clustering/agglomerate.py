@@ -113,6 +113,7 @@ def dense_matrix(
             prior = _reference_mean(name or None)
             total = out[rows].sum(axis=0) + PRIOR_POSTS * prior
             out[rows] -= total / (int(rows.sum()) + PRIOR_POSTS)
+            out[rows] = engine.adapt(out[rows], name or None)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     out /= np.maximum(norms, 1e-9)
     return out

@@ -22,6 +22,7 @@ from community.text import (
     strip_boilerplate,
     t2s,
 )
+from feedback.clustering.adapter import matrix as adapter_matrix
 
 logger = logging.getLogger(__name__)
 
@@ -262,6 +263,20 @@ class Engine:
     # instead of the mismatch weights above (its features include both tables).
     # Hybrid, atec recall@5 held out (5-fold over groups): 0.433 → 0.460.
     rerank: bool = False
+    # Chinese vectors pass through the linear map of adapter.py once centred
+    # (``adapt``), learned from atec groups (bench/learn_adapter.py). Dense
+    # recall@5 on atec held out (5-fold over groups) 0.416 → 0.455, @30 0.769 →
+    # 0.821; suggestions (re-ranker cross-fitted, bench/learn_rerank.py) 0.465 →
+    # 0.477. On English (gitbugs) the same map costs 0.717 → 0.657, so English
+    # vectors are left as they are.
+    adapter: bool = False
+
+    def adapt(self, centred: np.ndarray, lang: str | None) -> np.ndarray:
+        """Centred vector(s) of language ``lang`` through the learned map
+        (adapter.py): Chinese ones when ``adapter`` is on; the caller renormalises."""
+        if not self.adapter or lang != "zh":
+            return centred
+        return centred @ adapter_matrix()
 
     def resolution(self, posts: int) -> float:
         """Louvain's resolution for re-clustering a forum of ``posts`` posts."""
@@ -313,7 +328,7 @@ class Engine:
         if vector is None:
             return None
         centre = _reference_mean(lang) if mean is None else mean
-        centred = np.asarray(vector, dtype=np.float32) - centre
+        centred = self.adapt(np.asarray(vector, dtype=np.float32) - centre, lang)
         norm = float(np.linalg.norm(centred)) or 1.0
         return centred / norm
 
@@ -468,6 +483,7 @@ HYBRID = Engine(
     graph_floor=0.4,
     similar_weights=(1.0, 1.0, 0.1, 0.5, 0.05),
     rerank=True,
+    adapter=True,
 )
 ENGINES = {"hybrid": HYBRID, "lexical": LEXICAL}
 

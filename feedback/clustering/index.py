@@ -259,6 +259,7 @@ class ThemeIndex:
             if mine.any():
                 mean = self.means.get(lang)
                 out[mine] -= _reference_mean(name) if mean is None else mean
+                out[mine] = self.engine.adapt(out[mine], name)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         out /= np.maximum(norms, 1e-9)
         out[~raw.any(axis=1)] = 0

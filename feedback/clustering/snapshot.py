@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from feedback.clustering.adapter import PATH as ADAPTER
 from feedback.clustering.engine import DIM, Engine
 from feedback.clustering.index import LANGUAGES, LazyList, Postings, ThemeIndex
 
@@ -47,6 +48,8 @@ def fingerprint(engine: Engine) -> str:
     digest = hashlib.sha256(f"{FORMAT}|{DIM}|{engine!r}".encode())
     for module in (community_text, engine_module, index_module):
         digest.update(Path(module.__file__).read_bytes())
+    if engine.adapter:
+        digest.update(ADAPTER.read_bytes())
     return digest.hexdigest()[:32]
 
 
