@@ -338,6 +338,11 @@ FANLOOP_WEEK_CUTOFF = {
     "timezone": os.environ.get("FANLOOP_WEEK_CUTOFF_TZ", "Asia/Shanghai"),
 }
 
+# Re-cluster all posts (manage.py recluster) in the weekly task, just before the
+# backlog is built, so the backlog ranks the batch pass's themes; "0" keeps the
+# online pass's themes until someone runs recluster.
+FANLOOP_RECLUSTER_WEEKLY = env_bool("FANLOOP_RECLUSTER_WEEKLY", True)
+
 # Absolute address of the site, for links in emails.
 FANLOOP_SITE_URL = os.environ.get("FANLOOP_SITE_URL", "http://127.0.0.1:8000")
 
