@@ -116,10 +116,10 @@ def _stemmer():
     return snowballstemmer.stemmer("english")
 
 
-def lexical_terms(text: str, stem: bool = False) -> Counter:
+def lexical_terms(text: str, stem: bool = False, grams: bool = True) -> Counter:
     """Words, parts of identifiers, 4-grams inside Latin words (inflections and
-    compounds: "crashes"/"crashed") and Chinese character bigrams; with ``stem``,
-    English words as their stems.
+    compounds: "crashes"/"crashed"; not without ``grams``) and Chinese character
+    bigrams; with ``stem``, English words as their stems.
 
     On gitbugs the identifier parts and 4-grams lift lexical recall@5 from 0.61
     to 0.74.
@@ -132,7 +132,7 @@ def lexical_terms(text: str, stem: bool = False) -> Counter:
         parts = [p.lower() for p in _IDENTIFIER_SPLIT_RE.split(token) if len(p) > 1]
         if len(parts) > 1:
             terms.update(p for p in parts if p not in terms)
-    for word in words:
+    for word in words if grams else ():
         if len(word) > 4 and word.isascii():
             terms.update("@" + word[i : i + 4] for i in range(len(word) - 3))
     terms.update("#" + g for g in char_ngrams(text, sizes=(2,)))
