@@ -267,8 +267,8 @@ class Engine:
     # (``adapt``), learned from atec groups (bench/learn_adapter.py). Dense
     # recall@5 on atec held out (5-fold over groups) 0.416 → 0.455, @30 0.769 →
     # 0.821; suggestions (re-ranker cross-fitted, bench/learn_rerank.py) 0.465 →
-    # 0.477. On English (gitbugs) the same map costs 0.717 → 0.657, so English
-    # vectors are left as they are.
+    # 0.477 (0.481 re-ranking 50). On English (gitbugs) the same map costs 0.717
+    # → 0.657, so English vectors are left as they are.
     adapter: bool = False
 
     def adapt(self, centred: np.ndarray, lang: str | None) -> np.ndarray:
