@@ -407,7 +407,14 @@ def graph_labels(
             coarse, size, np.random.default_rng(7), PROBES
         )
     source, target, weight = graph.neighbours(
-        x, engine.graph_neighbours, blocks, searchers
+        x,
+        engine.graph_neighbours,
+        blocks,
+        searchers,
+        # The hybrid's hashed lexical columns, after the dense ones. (The lexical
+        # engine keeps the dense product: the sparse one sums in another order,
+        # and the rounding moved its Louvain path, banking77 V 0.7535 → 0.7519.)
+        sparse_from=DIM if engine.dense else None,
     )
     strong = weight >= engine.graph_floor
     edges = (source[strong], target[strong], weight[strong])

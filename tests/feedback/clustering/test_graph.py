@@ -130,6 +130,24 @@ def test_rows_near_a_block_edge_find_their_neighbours_across_it():
     assert np.bincount(probed[0], minlength=40).tolist() == [5] * 40
 
 
+def test_sparse_lexical_columns_give_the_same_neighbours():
+    """Hashed lexical columns multiplied as a sparse matrix: same edges, same
+    similarities, as the plain dense product."""
+    rng = np.random.default_rng(5)
+    dense, _truth = separated_groups(groups=4, size=10)
+    lexical = np.where(rng.random((40, 64)) < 0.08, rng.standard_normal((40, 64)), 0)
+    x = np.hstack([dense, 0.5 * lexical]).astype(np.float32)
+    blocks = [np.arange(0, 25), np.arange(25, 40)]
+    both = [np.arange(40), np.arange(40)]
+    for kwargs in ({}, {"blocks": blocks}, {"blocks": blocks, "searchers": both}):
+        plain = graph.neighbours(x, k=5, **kwargs)
+        split = graph.neighbours(x, k=5, sparse_from=dense.shape[1], **kwargs)
+        assert edge_list(split) == edge_list(plain)
+        order = np.lexsort((plain[1], plain[0]))
+        again = np.lexsort((split[1], split[0]))
+        assert np.allclose(split[2][again], plain[2][order], atol=1e-5)
+
+
 def test_probe_blocks_cover_every_row_once_and_are_searched_by_neighbours():
     x, _truth = separated_groups(groups=6, size=20)
     rng = np.random.default_rng(7)
