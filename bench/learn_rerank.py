@@ -292,15 +292,17 @@ def crossfit_candidates(engine, rows, fold_of, folds: int) -> Candidates:
     x, groups = np.vstack([q, c]), np.concatenate([qg, cg])
     shipped = engine_module.adapter_matrix
     merged = None
-    for k in range(folds):
-        train = np.array([fold_of[g] != k for g in groups])
-        w = learn_adapter.learn(x[train], groups[train], seed=k)
-        engine_module.adapter_matrix = lambda w=w: w
-        cands = Candidates(engine, rows, "hybrid-atec-all")
-        mine = np.array([fold_of[g] == k for g in cands.query_groups])
-        merged = cands if merged is None else merged.take(cands, mine)
-        print(f"candidates of fold {k} under its own map", flush=True)
-    engine_module.adapter_matrix = shipped
+    try:
+        for k in range(folds):
+            train = np.array([fold_of[g] != k for g in groups])
+            w = learn_adapter.learn(x[train], groups[train], seed=k)
+            engine_module.adapter_matrix = lambda w=w: w
+            cands = Candidates(engine, rows, "hybrid-atec-all")
+            mine = np.array([fold_of[g] == k for g in cands.query_groups])
+            merged = cands if merged is None else merged.take(cands, mine)
+            print(f"candidates of fold {k} under its own map", flush=True)
+    finally:
+        engine_module.adapter_matrix = shipped
     return merged
 
 
