@@ -27,7 +27,7 @@ import random
 import resource
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 
@@ -330,6 +330,64 @@ def mixed(engine) -> dict:
         "themes": len(drafts),
         "recluster_s": round(seconds, 1),
     }
+
+
+def related_themes(engine) -> dict:
+    """How often a theme offered as related (``ThemeIndex.related``, shown on the
+    theme page for a PM to merge) is the same problem. The atec corpus, then
+    banking77, go through the online pass; a banking77 theme's problem is the
+    intent of most of its posts. For each such theme of ≥ 2 posts: its best
+    related English theme (and its best 3) at each floor, and whether that has the
+    same intent; and its best Chinese theme, which asks a different source's
+    question: how high an other-language theme that is not the same problem
+    scores (the floor for those has to sit above most of them)."""
+    rows = load("banking77")
+    _index, _q, corpus, _qt, _qv = near_duplicate_index(
+        engine, load("atec"), "hybrid-atec-all"
+    )
+    atec = [c["text"] for c in corpus]
+    texts = atec + [r["text"] for r in rows]
+    vectors = encode_cached(engine, atec, "hybrid-atec-all-corpus") + encode_cached(
+        engine, [r["text"] for r in rows], "hybrid-banking77-all"
+    )
+    labels, _times = online(engine, [post_text(t, "") for t in texts], vectors)
+    index = ThemeIndex(engine, capacity=len(texts) + 16)
+    for i, (text, blob) in enumerate(zip(texts, vectors, strict=True)):
+        index.add(i, blob, labels[i], post_text(text, ""))
+    n = len(atec)
+    intent: dict[int, Counter] = defaultdict(Counter)
+    for r, theme in zip(rows, labels[n:], strict=True):
+        intent[theme][r["group"]] += 1
+    same_lang, other = [], []  # (rank, score, same intent); best Chinese score
+    for theme, counts in intent.items():
+        if sum(counts.values()) < 2:
+            continue
+        mine = counts.most_common(1)[0][0]
+        related = index.related(theme, k=3)
+        english = [r for r in related if r.language == "en"]
+        for rank, r in enumerate(english):
+            same = intent[r.theme_id].most_common(1)[0][0] == mine
+            same_lang.append((rank, r.score, same))
+        other += [r.score for r in related if r.language == "zh"][:1]
+    result = {"themes": len(other), "other_language_best": {}}
+    arr = np.array(same_lang)
+    for floor in (0.2, 0.3, 0.4, 0.5, 0.6):
+        top1 = arr[(arr[:, 0] == 0) & (arr[:, 1] >= floor)]
+        top3 = arr[arr[:, 1] >= floor]
+        result[f"floor {floor}"] = {
+            "best_shown": len(top1),
+            "best_same_intent": round(float(top1[:, 2].mean()), 3) if len(top1) else 0,
+            "top3_shown": len(top3),
+            "top3_same_intent": round(float(top3[:, 2].mean()), 3) if len(top3) else 0,
+        }
+    other = np.array(other)
+    for q in (0.5, 0.9, 0.99):
+        result["other_language_best"][f"q{q}"] = round(float(np.quantile(other, q)), 3)
+    for floor in (0.3, 0.35, 0.4):
+        result["other_language_best"][f"share >= {floor}"] = round(
+            float((other >= floor).mean()), 3
+        )
+    return result
 
 
 GRAPH_GRID = [
@@ -732,6 +790,11 @@ def main() -> None:
         action="store_true",
         help="re-clustering in forums of 2-8 themes; the resolution by group CV",
     )
+    parser.add_argument(
+        "--related",
+        action="store_true",
+        help="how often a theme offered as related is the same problem",
+    )
     parser.add_argument("--scale", type=int, default=0, help="synthetic posts")
     parser.add_argument("--threshold", type=float, default=None, help="online")
     parser.add_argument("--link", type=float, default=None, help="re-cluster")
@@ -751,6 +814,9 @@ def main() -> None:
         print(f"== {engine}", flush=True)
         if args.mixed:
             print("mixed", json.dumps(mixed(engine)), flush=True)
+        if args.related:
+            print("related", json.dumps(related_themes(engine), indent=1), flush=True)
+            continue
         if args.tune_graph:
             tune_graph(engine, args.folds)
             continue

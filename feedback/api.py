@@ -131,11 +131,20 @@ class ThemeOut(Schema):
         }
 
 
+class RelatedOut(Schema):
+    id: int
+    title: str
+    score: float
+    language: str
+    url: str
+
+
 class ThemeDetailOut(ThemeOut):
     posts: list[PostOut]
     score_breakdown: ScoreOut
     terms: list[str]
     confidence: float
+    related: list[RelatedOut]
 
 
 class ThemePatch(Schema):
@@ -246,7 +255,7 @@ def theme_list(
 
 @router.get("/themes/{theme_id}", response=ThemeDetailOut)
 def theme_get(request, theme_id: int):
-    from feedback.services.themes import theme_explain
+    from feedback.services.themes import related_themes, theme_explain
 
     theme = selectors.theme_get(pk=theme_id)
     detail = selectors.theme_detail(theme=theme, viewer=request.user)
@@ -257,6 +266,16 @@ def theme_get(request, theme_id: int):
         "score_breakdown": detail["score"].as_dict(),
         "terms": why["terms"],
         "confidence": why["confidence"],
+        "related": [
+            {
+                "id": r["theme"].pk,
+                "title": r["theme"].title,
+                "score": r["score"],
+                "language": r["language"],
+                "url": r["theme"].get_absolute_url(),
+            }
+            for r in related_themes(theme=theme)
+        ],
     }
 
 

@@ -46,6 +46,7 @@ from feedback.clustering.types import (
     Assignment,
     Explanation,
     PostText,
+    Related,
     Similar,
     ThemeDraft,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "Engine",
     "Explanation",
     "PostText",
+    "Related",
     "Similar",
     "ThemeDraft",
     "ThemeIndex",

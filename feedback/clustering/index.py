@@ -36,7 +36,7 @@ from feedback.clustering.rerank import (
     pair_features as rerank_features,
 )
 from feedback.clustering.rerank_weights import ONE_SIDED, SHARED, WEIGHTS
-from feedback.clustering.types import Assignment, Similar
+from feedback.clustering.types import Assignment, Related, Similar
 
 COMMON_TERM_SHARE = 0.05
 # Below this many posts of a language the reference centre of that language is used;
@@ -55,6 +55,8 @@ CHUNK = 8192
 # re-ranker's per-query work (a few ms).
 RERANK = 50
 THEME_EVIDENCE = 3
+# A theme's heaviest lexical terms, compared with other themes' in ``related``.
+THEME_TERMS = 30
 
 
 class Postings:
@@ -167,6 +169,8 @@ class ThemeIndex:
         self.theme_row: dict[int, int] = {}
         self.theme_keys: list[int] = []
         self.theme_n: list[int] = []
+        # How many of each theme's posts are in each of LANGUAGES.
+        self.theme_langs = np.zeros((64, len(LANGUAGES)), dtype=np.int32)
         self.theme_sum = np.zeros((64, DIM), dtype=np.float32) if engine.dense else None
         self.theme_unit = (
             np.zeros((64, DIM), dtype=np.float32) if engine.dense else None
@@ -319,6 +323,11 @@ class ThemeIndex:
             self.theme_row[theme] = slot
             self.theme_keys.append(theme)
             self.theme_n.append(0)
+            if slot == len(self.theme_langs):
+                self.theme_langs = np.resize(
+                    self.theme_langs, (slot * 2, len(LANGUAGES))
+                )
+                self.theme_langs[slot:] = 0
             self.theme_lex.append(Counter())
             self.theme_lex_sq.append(0.0)
             if self.theme_sum is not None and slot == len(self.theme_sum):
@@ -335,6 +344,7 @@ class ThemeIndex:
             return
         slot = self._theme_slot(int(theme))
         self.theme_n[slot] += sign
+        self.theme_langs[slot][self.lang[row]] += sign
         lex = self.theme_lex[slot]
         sq = self.theme_lex_sq[slot]
         for term, weight in self.terms[row].items():
@@ -542,6 +552,71 @@ class ThemeIndex:
         lex = self.theme_lex[slot]
         norm = math.sqrt(self.theme_lex_sq[slot]) or 1.0
         return sum(w * lex.get(t, 0.0) for t, w in query.items()) / norm
+
+    def related(self, theme_id: int, k: int = 3) -> list[Related]:
+        """Themes whose centres are nearest to ``theme_id``'s, best first: the
+        ``k`` nearest of any language, then the nearest of each other language
+        if it is not among them (one problem posted in English and in Chinese
+        forms two themes, and a PM may merge them). Scored as ``assign`` scores
+        a post against a theme: the dense cosine of the centres blended with the
+        cosine of their lexical sums; empty themes (merged away) are left out.
+        """
+        slot = self.theme_row.get(theme_id)
+        counts = np.asarray(self.theme_n)
+        if slot is None or counts[slot] <= 0:
+            return []
+        w = self.engine.dense_weight
+        live = counts > 0
+        live[slot] = False
+        if self.theme_unit is not None and self.theme_unit[slot].any():
+            dense = self.theme_unit[: len(counts)] @ self.theme_unit[slot]
+            dense[~live] = -np.inf
+            top = self._top(dense, CANDIDATES)
+            langs = self.theme_langs[: len(counts)].argmax(axis=1)
+            # The best few of every language, so that another language's nearest
+            # theme is scored even when this language's themes fill the top.
+            for lang in range(len(LANGUAGES)):
+                mine = np.where(langs == lang, dense, -np.inf)
+                top = np.concatenate([top, self._top(mine, k)])
+            candidates = {int(s): float(dense[s]) for s in top if np.isfinite(dense[s])}
+        else:
+            w = 0.0
+            candidates = dict.fromkeys(np.nonzero(live)[0].tolist(), 0.0)
+        lex, sq = self.theme_lex[slot], self.theme_lex_sq[slot]
+        heavy = dict(sorted(lex.items(), key=lambda kv: -abs(kv[1]))[:THEME_TERMS])
+        norm = math.sqrt(sq) or 1.0
+        scored = []
+        for other, dense_score in candidates.items():
+            value = w * dense_score
+            if w < 1.0:
+                value += (1 - w) * self._theme_lexical(other, heavy) / norm
+            if value > 0:
+                scored.append((value, other))
+        scored.sort(reverse=True)
+        out = [
+            Related(self.theme_keys[s], v, LANGUAGES[self._theme_language(s)])
+            for v, s in scored[:k]
+        ]
+        for lang in LANGUAGES:
+            if any(r.language == lang for r in out):
+                continue
+            for v, s in scored[k:]:
+                if LANGUAGES[self._theme_language(s)] == lang:
+                    out.append(Related(self.theme_keys[s], v, lang))
+                    break
+        return out
+
+    def theme_language(self, theme_id: int) -> str | None:
+        """The language (of LANGUAGES) of most of a theme's posts; None if the
+        index holds none of them."""
+        slot = self.theme_row.get(theme_id)
+        if slot is None or self.theme_n[slot] <= 0:
+            return None
+        return LANGUAGES[self._theme_language(slot)]
+
+    def _theme_language(self, slot: int) -> int:
+        """The index in LANGUAGES of the language of most of a theme's posts."""
+        return int(self.theme_langs[slot].argmax())
 
     def assign(self, vector, text: str) -> Assignment:
         """The theme whose centre is most similar, or None to open a new theme.

@@ -226,6 +226,13 @@ def _restore(data, engine: Engine) -> ThemeIndex:
     index.theme_keys = keys
     index.theme_row = {key: slot for slot, key in enumerate(keys)}
     index.theme_n = data["theme_n"].tolist()
+    index.theme_langs = np.zeros((max(64, len(keys)), len(LANGUAGES)), dtype=np.int32)
+    member = np.nonzero(index.active[:n] & (index.themes[:n] >= 0))[0]
+    if len(member):
+        slot_of = np.vectorize(index.theme_row.__getitem__, otypes=[np.int64])
+        np.add.at(
+            index.theme_langs, (slot_of(index.themes[member]), index.lang[member]), 1
+        )
     index.theme_lex_sq = data["theme_lex_sq"].tolist()
     lex_ptr = data["theme_lex_ptr"]
     lex_terms = data["theme_lex_terms"]

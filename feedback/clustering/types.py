@@ -29,6 +29,13 @@ class Similar:
     score: float
 
 
+@dataclass(frozen=True)
+class Related:
+    theme_id: int
+    score: float
+    language: str  # the language of most of its posts ("en", "zh")
+
+
 @dataclass
 class ThemeDraft:
     theme_id: int | None

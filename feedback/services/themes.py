@@ -112,6 +112,43 @@ def similar_posts(*, text: str, viewer, limit: int = 5) -> list[dict]:
     return results
 
 
+# Least score (the centres' blended cosine, as ``ThemeIndex.related`` gives it) for
+# a theme to be shown as related. Measured by ``bench/cluster_quality.py
+# --related``: see README "Related themes".
+RELATED_FLOOR = 0.4
+RELATED_FLOOR_OTHER_LANGUAGE = 0.35
+
+
+def related_themes(*, theme: Theme, limit: int = 3) -> list[dict]:
+    """Themes that may be the same problem as ``theme`` (nearest centres), best
+    first, for a PM to merge: up to ``limit`` of any language and the nearest in
+    the other language. Merged themes and those under the floor are left out."""
+    index = get_index()
+    own = index.theme_language(theme.pk)
+    hits = [
+        hit
+        for hit in index.related(theme.pk, k=limit)
+        if hit.score
+        >= (RELATED_FLOOR if hit.language == own else RELATED_FLOOR_OTHER_LANGUAGE)
+    ]
+    if not hits:
+        return []
+    themes = Theme.objects.filter(
+        pk__in=[hit.theme_id for hit in hits], merged_into__isnull=True
+    ).only("id", "title", "status", "fan_count", "post_count")
+    by_id = {t.pk: t for t in themes}
+    return [
+        {
+            "theme": by_id[hit.theme_id],
+            "score": round(float(hit.score), 2),
+            "language": hit.language,
+            "other_language": hit.language != own,
+        }
+        for hit in hits
+        if hit.theme_id in by_id
+    ]
+
+
 def theme_explain(*, theme: Theme, posts: list[PainPoint]) -> dict:
     """Why these posts are together: shared terms, per-post similarity, confidence."""
     texts = {p.pk: clustering.post_text(p.thread.title, p.thread.body) for p in posts}

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from feedback import selectors
 from feedback.models import PainPoint, Theme
 from feedback.services import triage
-from feedback.services.themes import theme_explain
+from feedback.services.themes import related_themes, theme_explain
 
 
 class ThemeListView(View):
@@ -39,6 +39,7 @@ class ThemeView(View):
         context["theme"] = theme
         context["why"] = theme_explain(theme=theme, posts=context["posts"])
         context["statuses"] = Theme.Status.choices
+        context["related"] = related_themes(theme=theme)
         return render(request, "feedback/theme.html", context)
 
 

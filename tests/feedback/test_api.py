@@ -164,3 +164,20 @@ def test_posts_filter_by_theme_and_kind(client):
     assert data["count"] == 1
     assert client.get(f"/api/v1/posts/{post.pk}").json()["title"] == CAMERA
     FanFactory()
+
+
+def test_theme_detail_lists_related_themes(
+    client, pm, django_capture_on_commit_callbacks
+):
+    from feedback.services import triage
+
+    first = make_post(title="Camera app crashes when I switch to night mode")
+    second = make_post(title="The camera crashes every time night mode is on")
+    make_post(title="Battery drains overnight while the phone is idle")
+    with django_capture_on_commit_callbacks(execute=True):
+        other = triage.theme_split(theme=first.theme, post_ids=[second.pk], by=pm)
+    data = client.get(f"/api/v1/themes/{first.theme_id}").json()
+    assert [r["id"] for r in data["related"]] == [other.pk]
+    assert data["related"][0]["language"] == "en"
+    assert data["related"][0]["score"] >= 0.4
+    assert data["related"][0]["url"] == other.get_absolute_url()

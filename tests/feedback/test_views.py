@@ -126,3 +126,47 @@ def test_pm_merges_on_the_theme_page(client, pm):
 def test_theme_list_page(client):
     make_post(title=CAMERA)
     assert CAMERA in client.get("/themes/").content.decode()
+
+
+def _two_camera_themes(pm, capture):
+    """Two themes of one problem, as a PM's split leaves them (the index hears of
+    the split on commit)."""
+    from feedback.services import triage
+
+    first = make_post(title=CAMERA)
+    second = make_post(title="The camera crashes every time night mode is on")
+    make_post(title="Battery drains overnight while the phone is idle")
+    assert first.theme_id == second.theme_id
+    with capture(execute=True):
+        other = triage.theme_split(theme=first.theme, post_ids=[second.pk], by=pm)
+    return first.theme, other
+
+
+def test_theme_page_offers_the_related_theme_to_merge(
+    client, pm, django_capture_on_commit_callbacks
+):
+    theme, other = _two_camera_themes(pm, django_capture_on_commit_callbacks)
+    page = client.get(theme.get_absolute_url()).content.decode()
+    assert "Themes that may be the same problem" in page
+    assert f"#{other.pk} {other.title}" in page
+    assert "Merge it into this theme" not in page  # fans only see the link
+    client.force_login(pm)
+    page = client.get(theme.get_absolute_url()).content.decode()
+    assert f'action="/themes/{other.pk}/merge/"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/themes/{other.pk}/merge/", {"into": theme.pk})
+    assert response["Location"] == theme.get_absolute_url()
+    page = client.get(theme.get_absolute_url()).content.decode()
+    assert (
+        f'action="/themes/{other.pk}/merge/"' not in page
+    )  # merged: no longer offered
+
+
+def test_theme_page_query_count_with_related_themes(
+    client, pm, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    theme, _other = _two_camera_themes(pm, django_capture_on_commit_callbacks)
+    client.force_login(pm)
+    client.get(theme.get_absolute_url())  # warm the index
+    with django_assert_max_num_queries(12):
+        assert client.get(theme.get_absolute_url()).status_code == 200

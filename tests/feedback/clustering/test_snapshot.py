@@ -64,6 +64,10 @@ def _answers(engine, index, queries):
         out.append([(s.post_id, s.theme_id, round(s.score, 4)) for s in found])
         a = index.assign(vector, text)
         out.append((a.theme_id, round(a.score, 4), a.is_new))
+    for theme in sorted(set(index.theme_keys)):
+        out.append(
+            [(r.theme_id, round(r.score, 4), r.language) for r in index.related(theme)]
+        )
     return out
 
 
@@ -85,6 +89,8 @@ def test_a_loaded_index_answers_as_the_saved_one(engine, tmp_path):
     assert loaded.chars == index.chars
     assert dict(loaded.df) == dict(index.df)
     assert loaded.theme_keys == index.theme_keys
+    slots = len(index.theme_keys)
+    assert (loaded.theme_langs[:slots] == index.theme_langs[:slots]).all()
     if engine.dense:
         np.testing.assert_allclose(loaded.dense[:120], index.dense[:120], atol=1e-6)
     assert _answers(engine, loaded, QUERIES) == _answers(engine, index, QUERIES)
