@@ -568,6 +568,8 @@ class ThemeIndex:
         w = self.engine.dense_weight
         live = counts > 0
         live[slot] = False
+        lex, sq = self.theme_lex[slot], self.theme_lex_sq[slot]
+        heavy = dict(sorted(lex.items(), key=lambda kv: -abs(kv[1]))[:THEME_TERMS])
         if self.theme_unit is not None and self.theme_unit[slot].any():
             dense = self.theme_unit[: len(counts)] @ self.theme_unit[slot]
             dense[~live] = -np.inf
@@ -579,11 +581,18 @@ class ThemeIndex:
                 mine = np.where(langs == lang, dense, -np.inf)
                 top = np.concatenate([top, self._top(mine, k)])
             candidates = {int(s): float(dense[s]) for s in top if np.isfinite(dense[s])}
-        else:
+        else:  # the themes of the posts that share a heavy, not common term
             w = 0.0
-            candidates = dict.fromkeys(np.nonzero(live)[0].tolist(), 0.0)
-        lex, sq = self.theme_lex[slot], self.theme_lex_sq[slot]
-        heavy = dict(sorted(lex.items(), key=lambda kv: -abs(kv[1]))[:THEME_TERMS])
+            limit = max(50, COMMON_TERM_SHARE * self.size)
+            rows = [
+                self.postings[term].as_arrays()[0]
+                for term in heavy
+                if term in self.postings and self.df[term] <= limit
+            ]
+            rows = np.unique(np.concatenate(rows)) if rows else np.zeros(0, int)
+            rows = rows[self.active[rows] & (self.themes[rows] >= 0)]
+            slots = {self.theme_row[int(t)] for t in np.unique(self.themes[rows])}
+            candidates = dict.fromkeys((s for s in slots if live[s]), 0.0)
         norm = math.sqrt(sq) or 1.0
         scored = []
         for other, dense_score in candidates.items():
