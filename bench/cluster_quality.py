@@ -390,6 +390,47 @@ def related_themes(engine) -> dict:
     return result
 
 
+def confidence(engine, min_posts: int = 3) -> dict:
+    """The theme page's confidence (mean similarity of a theme's posts to its
+    centre, ``ThemeIndex.members``) against how pure the theme is. banking77 goes
+    through the online pass; each theme of ≥ ``min_posts`` posts is binned by the
+    share of its posts of its most common intent; per bin, the confidence's
+    quantiles. ``CONFIDENCE_LEVELS`` in feedback/services/themes.py come
+    from here (no label is needed to compute a confidence, only to judge it)."""
+    rows = load("banking77")
+    texts = [r["text"] for r in rows]
+    vectors = encode_cached(engine, texts, "hybrid-banking77-all")
+    labels, _times = online(engine, [post_text(t, "") for t in texts], vectors)
+    index = ThemeIndex(engine, capacity=len(texts) + 16)
+    for i, (text, blob) in enumerate(zip(texts, vectors, strict=True)):
+        index.add(i, blob, labels[i], post_text(text, ""))
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, theme in enumerate(labels):
+        members[theme].append(i)
+    points = []
+    for theme, posts in members.items():
+        if len(posts) < min_posts:
+            continue
+        counts = Counter(rows[i]["group"] for i in posts)
+        purity = counts.most_common(1)[0][1] / len(posts)
+        mean = float(np.mean([s for _pid, s in index.members(theme)]))
+        points.append((purity, mean))
+    arr = np.array(points)
+    out = {}
+    for low, high in ((0, 0.5), (0.5, 0.8), (0.8, 0.95), (0.95, 1.01)):
+        part = arr[(arr[:, 0] >= low) & (arr[:, 0] < high), 1]
+        if len(part):
+            q10, q50, q90 = np.quantile(part, [0.1, 0.5, 0.9]).round(3).tolist()
+            out[f"purity {low}-{min(high, 1)}"] = {
+                "themes": len(part),
+                "q10": q10,
+                "median": q50,
+                "q90": q90,
+            }
+    out["correlation"] = round(float(np.corrcoef(arr[:, 0], arr[:, 1])[0, 1]), 3)
+    return out
+
+
 GRAPH_GRID = [
     {"graph_neighbours": k, "graph_resolution": r, "graph_floor": f, "graph_merge": m}
     for k in (15, 20)
@@ -795,6 +836,11 @@ def main() -> None:
         action="store_true",
         help="how often a theme offered as related is the same problem",
     )
+    parser.add_argument(
+        "--confidence",
+        action="store_true",
+        help="the theme page's confidence against the purity of banking77 themes",
+    )
     parser.add_argument("--scale", type=int, default=0, help="synthetic posts")
     parser.add_argument("--threshold", type=float, default=None, help="online")
     parser.add_argument("--link", type=float, default=None, help="re-cluster")
@@ -816,6 +862,9 @@ def main() -> None:
             print("mixed", json.dumps(mixed(engine)), flush=True)
         if args.related:
             print("related", json.dumps(related_themes(engine), indent=1), flush=True)
+            continue
+        if args.confidence:
+            print("confidence", json.dumps(confidence(engine), indent=1), flush=True)
             continue
         if args.tune_graph:
             tune_graph(engine, args.folds)

@@ -141,6 +141,8 @@ class RelatedOut(Schema):
 
 class ThemeDetailOut(ThemeOut):
     posts: list[PostOut]
+    posts_page: int
+    posts_pages: int
     score_breakdown: ScoreOut
     terms: list[str]
     confidence: float
@@ -254,15 +256,20 @@ def theme_list(
 
 
 @router.get("/themes/{theme_id}", response=ThemeDetailOut)
-def theme_get(request, theme_id: int):
-    from feedback.services.themes import related_themes, theme_explain
+def theme_get(request, theme_id: int, page: int = 1):
+    """A theme with one page of its posts (``THEME_PAGE_POSTS``), most similar to
+    the theme first; ``page`` asks for the next ones (``post_count`` has them all,
+    and ``GET /api/v1/posts?theme=`` lists them in order of posting)."""
+    from feedback.services.themes import related_themes, theme_posts
 
     theme = selectors.theme_get(pk=theme_id)
     detail = selectors.theme_detail(theme=theme, viewer=request.user)
-    why = theme_explain(theme=theme, posts=detail["posts"])
+    why = theme_posts(theme=theme, page=page)
     return {
         **ThemeOut.from_theme(theme),
-        "posts": [PostOut.from_post(p) for p in detail["posts"]],
+        "posts": [PostOut.from_post(p) for p in why["posts"]],
+        "posts_page": why["page"].number,
+        "posts_pages": why["page"].paginator.num_pages,
         "score_breakdown": detail["score"].as_dict(),
         "terms": why["terms"],
         "confidence": why["confidence"],

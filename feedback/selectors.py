@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -134,34 +132,27 @@ def theme_get(*, pk: int) -> Theme:
 
 
 def theme_detail(*, theme: Theme, viewer) -> dict:
-    """Everything the theme page shows, in a fixed number of queries."""
-    posts = list(
-        PainPoint.objects.filter(theme=theme, thread__is_hidden=False)
-        .select_related("thread", "thread__author", "thread__board")
-        .defer("thread__body_html")
-        .order_by("-similarity", "created_at")
-    )
+    """What the theme page shows besides its posts, in a fixed number of queries
+    (the posts, devices and versions: ``services.themes.theme_posts``)."""
     fans = list(
         Fan.objects.filter(pk__in=theme_fan_ids(theme_id=theme.pk))
         .only("id", "username", "display_name")
-        .order_by("username")[:200]
+        .order_by("username")[:FANS_SHOWN]
     )
-    devices = Counter(p.device_model for p in posts if p.device_model)
-    versions = Counter(p.os_version for p in posts if p.os_version)
-    first = min(posts, key=lambda p: (p.created_at, p.pk)) if posts else None
     events = []
     if viewer.is_authenticated and viewer.is_pm:
         events = list(theme.events.select_related("actor")[:50])
     return {
-        "posts": posts,
         "fans": fans,
-        "devices": devices.most_common(),
-        "versions": versions.most_common(),
-        "first_post": first,
+        "more_fans": max(0, theme.fan_count - len(fans)),
         "score": score_theme(theme),
         "events": events,
         "merged": list(Theme.objects.filter(merged_into=theme).only("id", "title")),
     }
+
+
+# The theme page names at most this many fans (the count above it is exact).
+FANS_SHOWN = 200
 
 
 def theme_events(*, theme: Theme) -> QuerySet[ThemeEvent]:

@@ -20,31 +20,32 @@ Public API:
         centroids (dense sums, lexical sums) are kept current on every change.
         assign(vector, text) -> Assignment(theme_id | None, score, is_new)
         similar(vector, text, k=5) -> list[Similar(post_id, theme_id, score)]
+        related(theme_id, k=3) -> list[Related(theme_id, score, language)]
+        members(theme_id) -> [(post_id, similarity to the theme's centre)], best
+        first; shared_terms(theme_id) -> the words most of its posts share (the
+        theme page's "why grouped")
     recluster(engine, posts: list[PostText], vectors: list[bytes], threshold=None)
         -> list[ThemeDraft(theme_id | None, post_ids, label, terms)]
         Pinned posts stay in their theme and that draft carries the theme's id; two
         pinned themes never merge. Other drafts carry None: the caller matches them
         to existing themes by overlap (feedback/services/recluster.py).
-    explain(engine, texts: {post_id: post_text}, vectors: {post_id: blob})
-        -> Explanation(terms, similarity per post to the centre, confidence)
     label(engine, posts) -> str       the most central post's title
 
 Modules: engine (encoders, weights, thresholds), index (online ThemeIndex),
 agglomerate (batch average-linkage clustering), graph (the lexical engine's batch
-clustering: corpus word vectors, neighbour graph, Louvain), batch (recluster, labels,
-explanations), mismatch (character penalties and bonuses for suggestions, learned
-by bench/learn_mismatch.py), rerank (the re-ranker of Chinese suggestions; weights
-in rerank_weights, learned by bench/learn_rerank.py), snapshot (a ThemeIndex saved
-to and loaded from one .npz file, so new processes skip building it), types
+clustering: corpus word vectors, neighbour graph, Louvain), batch (recluster,
+labels), mismatch (character penalties and bonuses for suggestions, learned by
+bench/learn_mismatch.py), rerank (the re-ranker of Chinese suggestions; weights in
+rerank_weights, learned by bench/learn_rerank.py), snapshot (a ThemeIndex saved to
+and loaded from one .npz file, so new processes skip building it), types
 (dataclasses). Quality and speed: bench/cluster_quality.py.
 """
 
-from feedback.clustering.batch import explain, label, recluster
+from feedback.clustering.batch import label, recluster
 from feedback.clustering.engine import Engine, get_engine, post_text
 from feedback.clustering.index import ThemeIndex
 from feedback.clustering.types import (
     Assignment,
-    Explanation,
     PostText,
     Related,
     Similar,
@@ -54,13 +55,11 @@ from feedback.clustering.types import (
 __all__ = [
     "Assignment",
     "Engine",
-    "Explanation",
     "PostText",
     "Related",
     "Similar",
     "ThemeDraft",
     "ThemeIndex",
-    "explain",
     "get_engine",
     "label",
     "post_text",

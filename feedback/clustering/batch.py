@@ -9,7 +9,7 @@ import numpy as np
 from feedback.clustering.agglomerate import recluster_posts
 from feedback.clustering.engine import Engine, lexical_terms, post_text
 from feedback.clustering.index import ThemeIndex
-from feedback.clustering.types import Explanation, PostText, ThemeDraft
+from feedback.clustering.types import PostText, ThemeDraft
 
 
 def recluster(
@@ -170,35 +170,3 @@ def label(
         best = int(np.argmax(matrix @ centre))
         return posts[best].title
     return min(posts, key=lambda p: (len(p.title), p.id)).title
-
-
-def explain(
-    engine: Engine, texts: dict[int, str], vectors: dict[int, bytes]
-) -> Explanation:
-    """Why posts are together: shared terms, each post's similarity to the theme's
-    centre, and a confidence (the mean of those similarities)."""
-    if not texts:
-        return Explanation((), {}, 0.0)
-    index = ThemeIndex(engine, capacity=max(16, len(texts)))
-    for post_id, text in texts.items():
-        index.add(post_id, vectors.get(post_id, b""), 0, text)
-    similarity: dict[int, float] = {}
-    dense_centre = None
-    if index.dense is not None:
-        dense_centre = index.dense[: index.size].mean(axis=0)
-        norm = float(np.linalg.norm(dense_centre)) or 1.0
-        dense_centre = dense_centre / norm
-    lex_centre: Counter = Counter()
-    for weights in index.terms:
-        lex_centre.update(weights)
-    lex_norm = float(np.sqrt(sum(v * v for v in lex_centre.values()))) or 1.0
-    w = engine.dense_weight
-    for row, post_id in enumerate(index.ids[: index.size]):
-        lex = sum(v * lex_centre[t] for t, v in index.terms[row].items()) / lex_norm
-        dense = (
-            float(index.dense[row] @ dense_centre) if dense_centre is not None else 0
-        )
-        similarity[int(post_id)] = round(w * dense + (1 - w) * lex, 3)
-    values = list(similarity.values())
-    confidence = 1.0 if len(values) == 1 else round(sum(values) / len(values), 3)
-    return Explanation(tuple(top_terms(list(texts.values()))), similarity, confidence)

@@ -42,10 +42,3 @@ class ThemeDraft:
     post_ids: list[int]
     label: str = ""
     terms: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Explanation:
-    terms: tuple[str, ...]
-    similarity: dict[int, float]
-    confidence: float

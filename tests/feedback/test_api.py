@@ -109,6 +109,23 @@ def test_theme_list_and_detail(client):
     assert client.get("/api/v1/themes?status=bogus").status_code == 422
 
 
+def test_theme_detail_gives_its_posts_a_page_at_a_time(client, monkeypatch):
+    monkeypatch.setattr("feedback.services.themes.THEME_PAGE_POSTS", 2)
+    titles = [
+        CAMERA,
+        "The camera crashes every time night mode is on",
+        "Night mode makes the camera app crash",
+    ]
+    posts = [make_post(title=t) for t in titles]
+    url = f"/api/v1/themes/{posts[0].theme_id}"
+    first = client.get(url).json()
+    assert (first["posts_page"], first["posts_pages"], first["post_count"]) == (1, 2, 3)
+    second = client.get(url, {"page": 2}).json()
+    ids = [p["id"] for p in first["posts"] + second["posts"]]
+    assert sorted(ids) == sorted(p.pk for p in posts)
+    assert client.get(url, {"page": "x"}).status_code == 422
+
+
 def test_fan_cannot_patch_or_merge_themes(client, fan):
     a = make_post(title=CAMERA).theme
     b = make_post(title="Battery drains 30 percent overnight while idle").theme

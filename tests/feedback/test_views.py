@@ -168,5 +168,55 @@ def test_theme_page_query_count_with_related_themes(
     theme, _other = _two_camera_themes(pm, django_capture_on_commit_callbacks)
     client.force_login(pm)
     client.get(theme.get_absolute_url())  # warm the index
-    with django_assert_max_num_queries(12):
+    # 14 whatever the theme's size (next test): the posts' keys, devices and
+    # versions in one query, one page of posts, and two index freshness checks.
+    with django_assert_max_num_queries(14):
+        assert client.get(theme.get_absolute_url()).status_code == 200
+
+
+CAMERA_POSTS = [
+    CAMERA,
+    "The camera crashes every time night mode is on",
+    "Night mode makes the camera app crash",
+    "Camera closes itself in night mode",
+    "Crash when I open the camera in night mode",
+]
+
+
+def _camera_theme(n: int):
+    posts = [make_post(title=title) for title in CAMERA_POSTS[:n]]
+    assert len({p.theme_id for p in posts}) == 1
+    return posts[0].theme, posts
+
+
+def test_theme_page_lists_posts_a_page_at_a_time_most_similar_first(
+    client, monkeypatch
+):
+    """A popular theme's page shows one page of its posts with each one's
+    similarity to the theme, best first; the next pages hold the rest."""
+    monkeypatch.setattr("feedback.services.themes.THEME_PAGE_POSTS", 2)
+    theme, posts = _camera_theme(5)
+    pages = [client.get(theme.get_absolute_url(), {"page": n}) for n in (1, 2, 3)]
+    assert "Page 1 of 3" in pages[0].content.decode()
+    listed = [p for response in pages for p in response.context["posts"]]
+    assert [p.pk for p in listed[:2]] == [p.pk for p in pages[0].context["posts"]]
+    assert sorted(p.pk for p in listed) == sorted(p.pk for p in posts)
+    sims = [p.theme_similarity for p in listed]
+    assert sims == sorted(sims, reverse=True) and all(0 < s <= 1 for s in sims)
+    html = pages[0].content.decode()
+    assert f"{sims[0]:.2f}" in html
+    # The first report is marked on whichever page it is listed.
+    holder = next(r for r in pages if posts[0] in r.context["posts"])
+    assert "first report" in holder.content.decode()
+    assert "Confidence:" in html and pages[0].context["why"]["confidence"] > 0
+
+
+def test_theme_page_queries_do_not_grow_with_its_posts(
+    client, pm, django_assert_max_num_queries, monkeypatch
+):
+    monkeypatch.setattr("feedback.services.themes.THEME_PAGE_POSTS", 2)
+    theme, _posts = _camera_theme(5)
+    client.force_login(pm)
+    client.get(theme.get_absolute_url())  # warm the index
+    with django_assert_max_num_queries(14):
         assert client.get(theme.get_absolute_url()).status_code == 200

@@ -47,7 +47,10 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         engine = get_engine()
         threads = list(
-            Thread.objects.filter(board__is_feedback=True, painpoint__isnull=True)
+            # Pinned threads are the staff's posting guides, not pain points.
+            Thread.objects.filter(
+                board__is_feedback=True, painpoint__isnull=True, is_pinned=False
+            )
             .order_by("pk")
             .values_list("pk", "title", "body", "created_at")
         )

@@ -9,13 +9,13 @@ import pytest
 from feedback.clustering import (
     PostText,
     ThemeIndex,
-    explain,
     get_engine,
     label,
     post_text,
     recluster,
 )
 from feedback.clustering.engine import encoder_text
+from tests.feedback.clustering import samples
 
 CAMERA = [
     "Camera app crashes when I open it",
@@ -155,16 +155,27 @@ def test_recluster_separates_mixed_themes(hybrid):
     assert by_post[6] is by_post[7]
 
 
-def test_explanation_names_shared_terms_and_similarities(engine):
-    texts = {i: post_text(t, "") for i, t in enumerate(BATTERY[:2] + CAMERA[:1])}
-    vectors = {
-        i: engine.encode_post(t, "") for i, t in enumerate(BATTERY[:2] + CAMERA[:1])
-    }
-    result = explain(engine, texts, vectors)
-    assert "battery" in result.terms
-    assert set(result.similarity) == {0, 1, 2}
-    assert result.similarity[2] < min(result.similarity[0], result.similarity[1])
-    assert 0.0 < result.confidence <= 1.0
+def test_a_themes_members_and_shared_terms_explain_the_grouping(engine):
+    """The theme page's "why grouped": each post's similarity to the theme's
+    centre (a stray post scores lowest) and the words most posts share."""
+    texts = samples.BATTERY[:4] + CAMERA[:1]
+    index = ThemeIndex(engine)
+    for i, text in enumerate(texts):
+        index.add(i, engine.encode_post(text, ""), 7, post_text(text, ""))
+    index.add(99, engine.encode_post(CAMERA[1], ""), 8, post_text(CAMERA[1], ""))
+    members = index.members(7)
+    assert {pid for pid, _ in members} == set(range(5))
+    assert members[-1][0] == 4  # the camera post
+    assert [s for _, s in members] == sorted((s for _, s in members), reverse=True)
+    assert all(-1.0 <= s <= 1.0 for _, s in members)
+    assert "battery" in index.shared_terms(7)
+    assert "camera" not in index.shared_terms(7)
+    index.move(4, 8)  # a PM moves it: it leaves the list and the centre
+    assert [pid for pid, _ in index.members(7)] != [] and 4 not in dict(
+        index.members(7)
+    )
+    assert dict(index.members(8)).keys() == {4, 99}
+    assert index.members(12345) == [] and index.shared_terms(12345) == []
 
 
 def test_label_is_a_readable_title_of_the_theme(engine):
