@@ -226,7 +226,6 @@ def grow(target: int) -> None:
                         thread=thread,
                         kind="bug",
                         theme=themes[i // 10],
-                        similarity=0.9,
                         vector=vec.astype(np.float16).tobytes(),
                         created_at=now,
                     )

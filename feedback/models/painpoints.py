@@ -49,7 +49,6 @@ class PainPoint(models.Model):
     )
     # A person put this post in its theme (move, split): re-clustering keeps it there.
     theme_pinned = models.BooleanField(default=False)
-    similarity = models.FloatField(default=0.0)
     vector = models.BinaryField(null=True, blank=True, editable=False)
     vote_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(db_index=True)

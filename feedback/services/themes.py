@@ -50,8 +50,7 @@ def post_assign(*, post: PainPoint, vector: bytes | None = None) -> Theme:
             )
         post.vector = vector
         post.theme = theme
-        post.similarity = round(float(assignment.score), 4)
-        post.save(update_fields=["vector", "theme", "similarity"])
+        post.save(update_fields=["vector", "theme"])
         theme_recount(theme_id=theme.pk)
     return theme
 
