@@ -25,22 +25,35 @@
       .catch(function () {});
   }
 
+  // Hidden by the fan (✕): stays hidden until the suggestions change.
+  var dismissed = "";
+
   function render(items) {
     list.textContent = "";
-    box.hidden = items.length === 0;
+    var shown = items.map(function (item) { return item.post; }).join(",");
+    box.hidden = items.length === 0 || shown === dismissed;
+    box.dataset.shown = shown;
     items.forEach(function (item) {
       var node = template.content.cloneNode(true);
       var link = node.querySelector("[data-title]");
       link.textContent = item.title;
       link.href = item.url;
+      // Counts, not the score: a suggestion score is a sum of several similarities
+      // (it can pass 1), so as a percentage it would read "128 %".
       node.querySelector("[data-meta]").textContent =
-        "🙋 " + item.votes + " · 👥 " + item.theme_fans + " · " + Math.round(item.score * 100) + "%";
+        "🙋 " + item.votes + " " + (box.dataset.votesLabel || "me too") +
+        " · 👥 " + item.theme_fans + " " + (box.dataset.fansLabel || "fans");
       var voteForm = node.querySelector("form[data-vote]");
       voteForm.action = item.vote_url;
       voteForm.dataset.post = item.post;
       list.appendChild(node);
     });
   }
+
+  box.querySelector("[data-dismiss]").addEventListener("click", function () {
+    dismissed = box.dataset.shown || "";
+    box.hidden = true;
+  });
 
   box.addEventListener("submit", function (event) {
     var voteForm = event.target;

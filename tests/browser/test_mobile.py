@@ -1,6 +1,7 @@
 """Pages on a phone's screen: nothing wider than the screen, tables as labelled rows."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories.community import PASSWORD
 from tests.factories.feedback import make_post
@@ -61,3 +62,24 @@ def test_pages_fit_a_phone_and_tables_label_their_cells(page, pm):
     assert page.locator("table thead").first.is_visible()
     label = cell.evaluate("td => getComputedStyle(td, '::before').content")
     assert "Similarity" not in label
+
+
+def test_suggestions_stay_in_sight_while_a_fan_types_on_a_phone(page, fan):
+    """Below the long form they would be out of sight: on a phone they dock at
+    the bottom of the screen, and the fan can hide them."""
+    post = make_post(title="Camera app crashes when I switch to night mode")
+    page.set_viewport_size(PHONE)
+    _login(page, fan.username)
+    page.goto("/b/camera/new/")
+    page.click("input[name=title]")
+    page.keyboard.type("Camera crashes in night mode", delay=20)
+    box = page.locator("#similar")
+    expect(box.locator("#similar-list li").first).to_contain_text(post.thread.title)
+    top = box.bounding_box()["y"]
+    assert top < PHONE["height"], top  # on screen, not below the form
+    assert "%" not in box.locator("[data-meta]").first.inner_text()
+    box.locator("[data-dismiss]").click()
+    expect(box).to_be_hidden()
+    page.keyboard.type(" again", delay=20)  # same suggestions: stays hidden
+    page.wait_for_timeout(800)
+    expect(box).to_be_hidden()
