@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from community.demo_data import DEVICES, OS_VERSIONS
+from community.demo_data import DEVICES, FREQUENCY, OS_VERSIONS, traditional
 from community.models import Fan, Thread
 from feedback.clustering.engine import encoder_text
 from feedback.models import PainPoint, Theme, ThemeEvent, Vote
@@ -30,6 +30,33 @@ def _kind(title: str) -> str:
         if any(w in lower for w in words):
             return kind
     return "bug"
+
+
+# Longest first, so that "OS 2.0.12" is not read as "OS 2.0.1".
+_DEVICES = sorted(DEVICES, key=len, reverse=True)
+_VERSIONS = sorted(OS_VERSIONS, key=len, reverse=True)
+
+
+def _fields(body: str, rng: random.Random) -> dict:
+    """Device, version and how often, as the post's text states them (seed_demo
+    writes them into bug reports and most prose); drawn at random otherwise."""
+    device = next((d for d in _DEVICES if d in body), None)
+    version = next((v for v in _VERSIONS if v in body), None)
+    repro = next(
+        (
+            key
+            for key, phrases in FREQUENCY.items()
+            if any(
+                p in body for p in (*phrases.values(), traditional(phrases["zh-hans"]))
+            )
+        ),
+        None,
+    )
+    return {
+        "device_model": device or rng.choice(DEVICES),
+        "os_version": version or rng.choice(OS_VERSIONS),
+        "reproducibility": repro or rng.choice(["always", "sometimes", "once"]),
+    }
 
 
 class Command(BaseCommand):
@@ -72,16 +99,12 @@ class Command(BaseCommand):
             PainPoint(
                 thread_id=pk,
                 kind=_kind(title),
-                device_model=rng.choice(DEVICES),
-                os_version=rng.choice(OS_VERSIONS),
-                reproducibility=rng.choice(["always", "sometimes", "once"]),
+                **_fields(body, rng),
                 severity=rng.choice([1, 2, 2, 3, 3, 4]),
                 vector=vector,
                 created_at=created,
             )
-            for (pk, title, _body, created), vector in zip(
-                threads, vectors, strict=True
-            )
+            for (pk, title, body, created), vector in zip(threads, vectors, strict=True)
         ]
         with transaction.atomic():
             PainPoint.objects.bulk_create(rows, batch_size=1000)
