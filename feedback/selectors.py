@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from community.models import Fan, Thread
@@ -41,6 +42,56 @@ def attach_painpoints(threads: list[Thread], *, viewer) -> None:
     for thread in threads:
         thread.pp = posts.get(thread.pk)
         thread.voted = thread.pk in voted
+
+
+# How long a board's lists of devices and versions (its filter choices) are kept.
+BOARD_FACETS_TTL = 300
+BOARD_FACETS_SHOWN = 40
+
+
+def board_facets(*, board) -> dict[str, list[str]]:
+    """The devices and versions a board's visible pain points name, most posted
+    first (at most ``BOARD_FACETS_SHOWN`` of each): the choices of its filters.
+    Cached for a few minutes: two grouped queries over the board's posts."""
+    key = f"board-facets:{board.pk}"
+    facets = cache.get(key)
+    if facets is None:
+        posts = PainPoint.objects.filter(thread__board=board, thread__is_hidden=False)
+        facets = {
+            field: list(
+                posts.exclude(**{field: ""})
+                .values_list(field, flat=True)
+                .annotate(n=Count("pk"))
+                .order_by("-n", field)[:BOARD_FACETS_SHOWN]
+            )
+            for field in ("device_model", "os_version")
+        }
+        cache.set(key, facets, BOARD_FACETS_TTL)
+    return facets
+
+
+def painpoint_filter(
+    *,
+    kind: str | None = None,
+    device: str | None = None,
+    version: str | None = None,
+    reproducibility: str | None = None,
+    severity: int | None = None,
+) -> Q | None:
+    """The board page's filters on the pain-point fields, for ``thread_page``:
+    severity means "at least"; empty ones are left out."""
+    q = Q()
+    if kind:
+        q &= Q(painpoint__kind=kind)
+    if device:
+        q &= Q(painpoint__device_model=device)
+    if version:
+        q &= Q(painpoint__os_version=version)
+    if reproducibility:
+        q &= Q(painpoint__reproducibility=reproducibility)
+    if severity:
+        q &= Q(painpoint__severity__gte=severity)
+    return q or None
 
 
 def painpoint_for_thread(*, thread: Thread, viewer) -> PainPoint | None:

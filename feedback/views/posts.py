@@ -6,8 +6,8 @@ over to the community view unchanged.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community import selectors as community_selectors
@@ -28,16 +28,26 @@ class BoardView(forum.BoardView):
         if sort not in community_selectors.BOARD_SORTS:
             sort = "activity"
         tag = request.GET.get("tag") or None
-        kind = request.GET.get("kind") or None
-        if kind not in PainPoint.Kind.values:
-            kind = None
+        # Unknown values are ignored, as a link from another page may carry them.
+        get = request.GET.get
+        chosen = {
+            "kind": get("kind") if get("kind") in PainPoint.Kind.values else None,
+            "device": (get("device") or "").strip()[:80] or None,
+            "version": (get("version") or "").strip()[:40] or None,
+            "reproducibility": get("repro")
+            if get("repro") in PainPoint.Reproducibility.values
+            else None,
+            "severity": int(get("severity"))
+            if get("severity") in {str(v) for v in PainPoint.Severity.values}
+            else None,
+        }
         page = community_selectors.thread_page(
             board=board,
             viewer=request.user,
             sort=sort,
             tag=tag,
             page=request.GET.get("page", 1),
-            extra_filter=Q(painpoint__kind=kind) if kind else None,
+            extra_filter=selectors.painpoint_filter(**chosen),
         )
         selectors.attach_painpoints(list(page.object_list), viewer=request.user)
         context = {
@@ -45,8 +55,20 @@ class BoardView(forum.BoardView):
             "page": page,
             "sort": sort,
             "tag": tag,
-            "kind": kind,
+            "kind": chosen["kind"],
             "kinds": PainPoint.Kind.choices,
+            "chosen": chosen,
+            "filtered": any(v for k, v in chosen.items() if k != "kind"),
+            "facets": selectors.board_facets(board=board),
+            "repros": PainPoint.Reproducibility.choices,
+            # Short names: the choices' labels are too long for a filter.
+            "severities": list(
+                zip(
+                    PainPoint.Severity.values,
+                    (_("Low"), _("Medium"), _("High"), _("Critical")),
+                    strict=True,
+                )
+            ),
             "tags": community_selectors.board_tags(board=board),
         }
         return render(request, "feedback/board.html", context)

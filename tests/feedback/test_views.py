@@ -81,6 +81,51 @@ def test_board_filters_by_kind_and_shows_votes(client):
     assert "🙋 0" in body
 
 
+def test_board_filters_by_device_version_frequency_and_severity(
+    client, fan, django_assert_max_num_queries
+):
+    board = feedback_board()
+    mine = make_post(
+        title=CAMERA,
+        board=board,
+        device_model="Xiaomi 14",
+        os_version="OS 2.0.12",
+        reproducibility="always",
+        severity=4,
+    )
+    other = make_post(
+        title="Gallery scrolling stutters",
+        board=board,
+        device_model="Redmi Note 13",
+        os_version="OS 1.0.8",
+        reproducibility="once",
+        severity=1,
+    )
+
+    def listed(**params):
+        body = client.get("/b/camera/", params).content.decode()
+        return {p for p in (mine, other) if p.thread.title in body}, body
+
+    shown, body = listed()
+    assert shown == {mine, other}
+    # The choices are the devices and versions the board's posts name.
+    assert "<option>Xiaomi 14</option>" in body and "<option>OS 1.0.8</option>" in body
+    assert listed(device="Xiaomi 14")[0] == {mine}
+    assert listed(version="OS 1.0.8")[0] == {other}
+    assert listed(repro="always")[0] == {mine}
+    assert listed(severity="3")[0] == {mine}  # at least "high"
+    assert listed(severity="1")[0] == {mine, other}
+    assert listed(device="Xiaomi 14", repro="once")[0] == set()
+    # Nonsense is ignored, not an error; a chosen device stays selected.
+    shown, body = listed(severity="x", repro="never", kind="feature")
+    assert shown == {mine, other}
+    assert "<option selected>Xiaomi 14</option>" in listed(device="Xiaomi 14")[1]
+    client.force_login(fan)
+    client.get("/b/camera/")  # the choices are cached from here on
+    with django_assert_max_num_queries(12):
+        assert client.get("/b/camera/", {"device": "Xiaomi 14"}).status_code == 200
+
+
 def test_vote_toggle_without_javascript_and_with(fan_client, fan):
     post = make_post(title=CAMERA)
     response = fan_client.post(f"/p/{post.pk}/vote/")
