@@ -40,6 +40,25 @@ def auth_methods() -> list:
 router = Router()
 
 
+class Mapped:
+    """A queryset seen through ``make`` (model → response dict), for django-ninja's
+    ``@paginate``: it slices and counts the queryset, so only the requested page
+    is read and turned into dicts (a list comprehension would read every row)."""
+
+    def __init__(self, queryset, make) -> None:
+        self.queryset = queryset
+        self.make = make
+
+    def __getitem__(self, window: slice) -> list:
+        return [self.make(item) for item in self.queryset[window]]
+
+    def all(self):  # the paginator counts with ``.all().count()``
+        return self.queryset.all()
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+
 class BoardOut(Schema):
     slug: str
     name: str

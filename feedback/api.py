@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from community.api import auth_methods
+from community.api import Mapped, auth_methods
 from community.models import Board
 from community.ratelimits import write_limited
 from community.search import SearchQueryError
@@ -174,7 +174,7 @@ def post_list(
     )
     if q.strip():
         qs = _searched(qs, q=q, kind="post", viewer=request.user)
-    return [PostOut.from_post(p) for p in qs]
+    return Mapped(qs, PostOut.from_post)
 
 
 def _searched(qs, *, q: str, kind: str, viewer):
@@ -252,7 +252,7 @@ def theme_list(
         # Best match first unless an ordering was asked for.
         found = _searched(qs, q=q, kind="theme", viewer=request.user)
         qs = found.order_by(*qs.query.order_by) if ordering else found
-    return [ThemeOut.from_theme(t) for t in qs]
+    return Mapped(qs, ThemeOut.from_theme)
 
 
 @router.get("/themes/{theme_id}", response=ThemeDetailOut)
@@ -335,22 +335,37 @@ class BacklogOut(Schema):
     week: str
     cutoff: datetime
     built_at: datetime
+    entry_count: int
     entries: list[BacklogEntryOut]
 
 
+# Entries of a backlog per response (``limit`` up to the maximum; ``offset`` pages).
+BACKLOG_LIMIT = 500
+BACKLOG_MAX_LIMIT = 5000
+
+
 @router.get("/backlogs/{week}", response=BacklogOut)
-def backlog_get(request, week: str):
+def backlog_get(
+    request, week: str, limit: int = BACKLOG_LIMIT, offset: int = 0
+) -> dict:
+    """A week's frozen backlog, best rank first: ``limit`` entries from
+    ``offset`` (``entry_count`` has them all)."""
     from feedback.week import Week
+
+    if not 1 <= limit <= BACKLOG_MAX_LIMIT or offset < 0:
+        raise HttpError(422, f"limit: 1 to {BACKLOG_MAX_LIMIT}; offset: 0 or more.")
 
     try:
         label = str(Week.parse(week))
     except ValueError as exc:
         raise HttpError(422, str(exc)) from None
     backlog = selectors.backlog_get(week=label)
+    entries = selectors.backlog_entries(backlog=backlog)
     return {
         "week": backlog.week,
         "cutoff": backlog.cutoff,
         "built_at": backlog.built_at,
+        "entry_count": entries.count(),
         "entries": [
             {
                 "rank": e.rank,
@@ -365,6 +380,6 @@ def backlog_get(request, week: str):
                 "vote_count": e.vote_count,
                 "post_count": e.post_count,
             }
-            for e in selectors.backlog_entries(backlog=backlog)
+            for e in entries[offset : offset + limit]
         ],
     }

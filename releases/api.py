@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from community.api import auth_methods
+from community.api import Mapped, auth_methods
 from community.ratelimits import write_limited
 from community.services.fans import token_authenticate
 from feedback.models import Theme
@@ -144,7 +144,7 @@ def _ratings(item: ReleaseItem) -> dict:
 @paginate(LimitOffsetPagination)
 def release_list(request, channel: str = ""):
     releases = selectors.release_list(channel=channel).annotate(n=Count("items"))
-    return [ReleaseOut.from_release(r, item_count=r.n) for r in releases]
+    return Mapped(releases, lambda r: ReleaseOut.from_release(r, item_count=r.n))
 
 
 def _viewer(request: HttpRequest):

@@ -198,3 +198,54 @@ def test_theme_detail_lists_related_themes(
     assert data["related"][0]["language"] == "en"
     assert data["related"][0]["score"] >= 0.4
     assert data["related"][0]["url"] == other.get_absolute_url()
+
+
+def test_backlog_gives_its_entries_a_window_at_a_time(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from feedback.services.backlog import backlog_build
+    from feedback.week import last_closed_week
+
+    titles = [
+        CAMERA,
+        "Battery drains overnight while idle",
+        "Wi-Fi keeps dropping the connection at home",
+    ]
+    posts = [make_post(title=t, severity=4 - i) for i, t in enumerate(titles)]
+    assert len({p.theme_id for p in posts}) == 3
+    PainPoint.objects.update(created_at=timezone.now() - timedelta(days=10))
+    week = last_closed_week()
+    backlog_build(week=week)
+    url = f"/api/v1/backlogs/{week}"
+    whole = client.get(url).json()
+    assert whole["entry_count"] == 3
+    assert [e["rank"] for e in whole["entries"]] == [1, 2, 3]
+    first = client.get(url, {"limit": 2}).json()
+    rest = client.get(url, {"limit": 2, "offset": 2}).json()
+    assert [e["theme"] for e in first["entries"] + rest["entries"]] == [
+        e["theme"] for e in whole["entries"]
+    ]
+    assert client.get(url, {"limit": 0}).status_code == 422
+    assert client.get(url, {"offset": -1}).status_code == 422
+    assert client.get("/api/v1/backlogs/2026-W99").status_code == 422
+    assert client.get("/api/v1/backlogs/2001-W01").status_code == 404
+
+
+def test_post_and_theme_lists_read_only_the_page_asked_for(
+    client, django_assert_max_num_queries
+):
+    for title in (CAMERA, "Battery drains overnight while idle", "Wi-Fi drops"):
+        make_post(title=title)
+    with django_assert_max_num_queries(3) as captured:
+        page = client.get("/api/v1/posts", {"limit": 2, "offset": 1}).json()
+    assert page["count"] == 3 and len(page["items"]) == 2
+    reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "feedback_painpoint"' in q["sql"] and "COUNT(" not in q["sql"]
+    ]
+    assert reads and all("LIMIT 2" in sql for sql in reads), reads
+    themes = client.get("/api/v1/themes", {"limit": 1}).json()
+    assert themes["count"] >= 2 and len(themes["items"]) == 1
