@@ -182,6 +182,10 @@ def theme_get(*, pk: int) -> Theme:
     )
 
 
+# The theme page names at most this many fans (the count above it is exact).
+FANS_SHOWN = 200
+
+
 def theme_detail(*, theme: Theme, viewer) -> dict:
     """What the theme page shows besides its posts, in a fixed number of queries
     (the posts, devices and versions: ``services.themes.theme_posts``)."""
@@ -200,10 +204,6 @@ def theme_detail(*, theme: Theme, viewer) -> dict:
         "events": events,
         "merged": list(Theme.objects.filter(merged_into=theme).only("id", "title")),
     }
-
-
-# The theme page names at most this many fans (the count above it is exact).
-FANS_SHOWN = 200
 
 
 def theme_events(*, theme: Theme) -> QuerySet[ThemeEvent]:

@@ -615,17 +615,24 @@ class ThemeIndex:
                     break
         return out
 
+    def _theme_rows(self, theme_id: int) -> tuple[int | None, np.ndarray]:
+        """A theme's slot and the rows of its active posts (None and none if the
+        index holds none of them)."""
+        slot = self.theme_row.get(theme_id)
+        if slot is None or self.theme_n[slot] <= 0:
+            return None, np.zeros(0, dtype=np.int64)
+        live = self.active[: self.size] & (self.themes[: self.size] == theme_id)
+        return slot, np.flatnonzero(live)
+
     def members(self, theme_id: int) -> list[tuple[int, float]]:
         """A theme's posts with their similarity to its centre, best first: scored
         as ``assign`` scores a post against a theme (the dense cosine to the
         centre blended with the cosine to the lexical sum, both of which include
         the post itself). Vectorised over the index's rows, so a theme of
         thousands of posts costs a few milliseconds and no database read."""
-        slot = self.theme_row.get(theme_id)
-        if slot is None or self.theme_n[slot] <= 0:
+        slot, rows = self._theme_rows(theme_id)
+        if slot is None:
             return []
-        live = self.active[: self.size] & (self.themes[: self.size] == theme_id)
-        rows = np.flatnonzero(live)
         w = self.engine.dense_weight
         scores = np.zeros(len(rows))
         if self.theme_unit is not None and w > 0:
@@ -651,15 +658,11 @@ class ThemeIndex:
     def shared_terms(self, theme_id: int, k: int = 6) -> list[str]:
         """The words (and Chinese words) most of a theme's posts share: those in at
         least half of them (any, for one post), by how many posts hold them."""
-        slot = self.theme_row.get(theme_id)
-        if slot is None or self.theme_n[slot] <= 0:
-            return []
-        live = self.active[: self.size] & (self.themes[: self.size] == theme_id)
-        rows = np.flatnonzero(live).tolist()
+        _slot, rows = self._theme_rows(theme_id)
         df: Counter = Counter()
-        for row in rows:
+        for row in rows.tolist():
             df.update(t for t in self.terms[row] if t[0] not in "#@" and len(t) > 1)
-        need = max(1, len(rows) // 2) if len(rows) > 1 else 1
+        need = max(1, len(rows) // 2)
         return [t for t, n in df.most_common(k * 3) if n >= need][:k]
 
     def theme_language(self, theme_id: int) -> str | None:
