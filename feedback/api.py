@@ -260,11 +260,11 @@ def theme_get(request, theme_id: int, page: int = 1):
     """A theme with one page of its posts (``THEME_PAGE_POSTS``), most similar to
     the theme first; ``page`` asks for the next ones (``post_count`` has them all,
     and ``GET /api/v1/posts?theme=`` lists them in order of posting)."""
-    from feedback.services.themes import related_themes, theme_posts
+    from feedback.services.themes import theme_evidence
 
     theme = selectors.theme_get(pk=theme_id)
     detail = selectors.theme_detail(theme=theme, viewer=request.user)
-    why = theme_posts(theme=theme, page=page)
+    why = theme_evidence(theme=theme, page=page)
     return {
         **ThemeOut.from_theme(theme),
         "posts": [PostOut.from_post(p) for p in why["posts"]],
@@ -281,7 +281,7 @@ def theme_get(request, theme_id: int, page: int = 1):
                 "language": r["language"],
                 "url": r["theme"].get_absolute_url(),
             }
-            for r in related_themes(theme=theme)
+            for r in why["related"]
         ],
     }
 

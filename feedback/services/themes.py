@@ -121,11 +121,11 @@ RELATED_FLOOR = 0.4
 RELATED_FLOOR_OTHER_LANGUAGE = 0.35
 
 
-def related_themes(*, theme: Theme, limit: int = 3) -> list[dict]:
+def related_themes(*, theme: Theme, limit: int = 3, index=None) -> list[dict]:
     """Themes that may be the same problem as ``theme`` (nearest centres), best
     first, for a PM to merge: up to ``limit`` of any language and the nearest in
     the other language. Merged themes and those under the floor are left out."""
-    index = get_index()
+    index = index or get_index()
     own = index.theme_language(theme.pk)
     hits = [
         hit
@@ -161,7 +161,18 @@ THEME_PAGE_POSTS = 50
 CONFIDENCE_LEVELS = {"hybrid": (0.7, 0.6), "lexical": (0.6, 0.5)}
 
 
-def theme_posts(*, theme: Theme, page=1, per_page: int | None = None) -> dict:
+def theme_evidence(*, theme: Theme, page=1) -> dict:
+    """What the theme page and ``GET /api/v1/themes/{id}`` show of a theme's posts
+    (``theme_posts``) and the themes related to it, from one look at the index."""
+    index = get_index()
+    evidence = theme_posts(theme=theme, page=page, index=index)
+    evidence["related"] = related_themes(theme=theme, index=index)
+    return evidence
+
+
+def theme_posts(
+    *, theme: Theme, page=1, per_page: int | None = None, index=None
+) -> dict:
     """One page of a theme's visible posts, most similar to the theme first; the
     first report, the devices and versions of all of them; and why they are
     grouped: the terms most of them share, each post's similarity to the theme's
@@ -181,7 +192,7 @@ def theme_posts(*, theme: Theme, page=1, per_page: int | None = None) -> dict:
     )
     visible = [pk for pk, _device, _version in rows]
     shown = set(visible)
-    index = get_index()
+    index = index or get_index()
     similarity = {pk: s for pk, s in index.members(theme.pk) if pk in shown}
     order = list(similarity) + [pk for pk in visible if pk not in similarity]
     page_obj = Paginator(order, per_page or THEME_PAGE_POSTS).get_page(page)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from feedback import selectors
 from feedback.models import PainPoint, Theme
 from feedback.services import triage
-from feedback.services.themes import related_themes, theme_posts
+from feedback.services.themes import theme_evidence
 
 
 class ThemeListView(View):
@@ -37,12 +37,11 @@ class ThemeView(View):
         theme = selectors.theme_get(pk=pk)
         context = selectors.theme_detail(theme=theme, viewer=request.user)
         context["theme"] = theme
-        why = theme_posts(theme=theme, page=request.GET.get("page", 1))
-        for key in ("posts", "page", "first_post_id", "devices", "versions"):
+        why = theme_evidence(theme=theme, page=request.GET.get("page", 1))
+        for key in ("posts", "page", "first_post_id", "devices", "versions", "related"):
             context[key] = why.pop(key)
         context["why"] = why
         context["statuses"] = Theme.Status.choices
-        context["related"] = related_themes(theme=theme)
         return render(request, "feedback/theme.html", context)
 
 

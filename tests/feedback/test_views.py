@@ -213,9 +213,9 @@ def test_theme_page_query_count_with_related_themes(
     theme, _other = _two_camera_themes(pm, django_capture_on_commit_callbacks)
     client.force_login(pm)
     client.get(theme.get_absolute_url())  # warm the index
-    # 14 whatever the theme's size (next test): the posts' keys, devices and
-    # versions in one query, one page of posts, and two index freshness checks.
-    with django_assert_max_num_queries(14):
+    # 13 whatever the theme's size (next test): the posts' keys, devices and
+    # versions in one query, one page of posts, and one index freshness check.
+    with django_assert_max_num_queries(13):
         assert client.get(theme.get_absolute_url()).status_code == 200
 
 
@@ -263,5 +263,5 @@ def test_theme_page_queries_do_not_grow_with_its_posts(
     theme, _posts = _camera_theme(5)
     client.force_login(pm)
     client.get(theme.get_absolute_url())  # warm the index
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):
         assert client.get(theme.get_absolute_url()).status_code == 200
