@@ -12,7 +12,13 @@ recall@5/@30 of fold K's queries, through the C engine, for the shipped model an
 the tuned one, each alone and with a linear map learned on the other folds.
 
     .venv/bin/pip install torch==2.13.0   # not a project dependency
-    .venv/bin/python bench/finetune_e5.py --fold 0 --epochs 2
+    .venv/bin/python bench/finetune_e5.py --fold 0 --epochs 3 --lr 1e-4 --baseline
+    .venv/bin/python bench/learn_rerank.py --folds 5 \
+        --encoder 0=bench/out/e5-tuned.bin          # through the re-ranker
+
+Measured (session 10, one fold, 19 min on 2 cores): dense recall@5 0.424 →
+0.458 alone, 0.455 → 0.470 with a map; after the re-ranker 0.4836 → 0.4859;
+gitbugs (English) 0.717 → 0.696. Not shipped (README, "How the engine was tuned").
 """
 
 from __future__ import annotations
@@ -48,8 +54,10 @@ def split(name: str):
     return queries, corpus, spare
 
 
-def folds_of(groups: list[str]) -> dict[str, int]:
-    ordered = sorted(set(groups))
+def folds_of(rows: list[dict]) -> dict:
+    """The folds of ``learn_rerank.py`` (over every group of the file), so that a
+    model tuned without fold K can serve fold K's queries there (``--encoder``)."""
+    ordered = sorted({r["group"] for r in rows})
     random.Random(la.FOLDS_SEED).shuffle(ordered)
     return {g: i % FOLDS for i, g in enumerate(ordered)}
 
@@ -159,16 +167,16 @@ def main() -> None:
 
     torch.set_num_threads(2)
     queries, corpus, spare = split(args.set)
-    fold = folds_of([str(r["group"]) for r in queries + corpus])
-    fold_q = np.array([fold[str(r["group"])] for r in queries])
-    fold_c = np.array([fold[str(r["group"])] for r in corpus])
+    fold = folds_of(queries + corpus + spare)
+    fold_q = np.array([fold[r["group"]] for r in queries])
+    fold_c = np.array([fold[r["group"]] for r in corpus])
     others = {}
     for name in [s for s in args.check.split(",") if s]:
         oq, oc = cq.near_duplicate_split(cq.load(name))
         others[name] = (oq, oc)
     if args.baseline:
         report("shipped", BIN, queries, corpus, fold_q, fold_c, args.fold, others)
-    rows = [r for r in queries + corpus if fold[str(r["group"])] != args.fold]
+    rows = [r for r in queries + corpus if fold[r["group"]] != args.fold]
     negatives = [r["text"] for r in spare]
     model, tok = E5(), Tok()
     for layer in model.layers[: args.freeze]:

