@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import JsonResponse
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -21,6 +22,13 @@ urlpatterns = [
         r"^api/",
         lambda request, *a, **kw: JsonResponse(
             {"detail": "No such endpoint."}, status=404
+        ),
+    ),
+    # Browsers ask for /favicon.ico where a page names no icon (feeds, JSON).
+    path(
+        "favicon.ico",
+        lambda request: HttpResponsePermanentRedirect(
+            staticfiles_storage.url("img/favicon.svg")
         ),
     ),
     path("", include("releases.urls")),

@@ -83,12 +83,17 @@ class VoteOut(Schema):
 class SimilarOut(Schema):
     post: int
     theme: int | None
+    theme_title: str
+    theme_url: str
     title: str
     score: float
     votes: int
     theme_fans: int
+    theme_posts: int
     url: str
     vote_url: str
+    voted: bool  # the caller has said "me too" to this post
+    mine: bool  # the caller wrote it
 
 
 class ScoreOut(Schema):
@@ -231,11 +236,13 @@ def vote_delete(request, post_id: int):
 
 
 @router.get("/similar", response=list[SimilarOut], url_name="similar")
-def similar(request, text: str = ""):
+def similar(request, text: str = "", per_theme: bool = False):
+    """Up to five posts that look like ``text``; ``per_theme`` keeps the best post
+    of each theme (the form's list: five different problems)."""
     text = text.strip()[:2000]
     if len(text) < 3:
         return []
-    return similar_posts(text=text, viewer=request.user, limit=5)
+    return similar_posts(text=text, viewer=request.user, limit=5, per_theme=per_theme)
 
 
 @router.get("/themes", response=list[ThemeOut])

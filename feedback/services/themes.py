@@ -12,7 +12,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from feedback import clustering
-from feedback.models import PainPoint, Theme, ThemeEvent
+from feedback.models import PainPoint, Theme, ThemeEvent, Vote
 from feedback.services.counters import theme_recount
 from feedback.services.index import get_engine, get_index
 
@@ -73,8 +73,17 @@ def _neighbours(text: str, k: int) -> list[tuple[int, float]]:
     return [(hit.post_id, hit.score) for hit in get_index().similar(vector, text, k=k)]
 
 
-def similar_posts(*, text: str, viewer, limit: int = 5) -> list[dict]:
-    hits = _neighbours(text, limit * 3)
+def similar_posts(
+    *, text: str, viewer, limit: int = 5, per_theme: bool = False
+) -> list[dict]:
+    """Posts that look like ``text``, best first, up to ``limit``.
+
+    ``per_theme`` keeps only the best post of each theme: a fan choosing "this is
+    my problem too" wants five different problems, not one theme's five
+    near-identical posts. ``voted`` and ``mine`` say whether ``viewer`` has voted
+    for the post or wrote it.
+    """
+    hits = _neighbours(text, limit * (6 if per_theme else 3))
     if not hits:
         return []
     ids = [post_id for post_id, _score in hits]
@@ -87,30 +96,51 @@ def similar_posts(*, text: str, viewer, limit: int = 5) -> list[dict]:
             "vote_count",
             "theme_id",
             "thread__title",
+            "thread__author_id",
             "thread__is_hidden",
+            "theme__title",
             "theme__fan_count",
+            "theme__post_count",
             "theme__merged_into_id",
         )
     }
-    results = []
+    results: list[dict] = []
+    seen_themes: set[int] = set()
     for post_id, score in hits:
         post = rows.get(post_id)
         if post is None:
             continue
-        results.append(
-            {
-                "post": post.pk,
-                "theme": post.theme_id,
-                "title": post.thread.title,
-                "score": round(float(score), 4),
-                "votes": post.vote_count,
-                "theme_fans": post.theme.fan_count if post.theme_id else 0,
-                "url": post.thread.get_absolute_url(),
-                "vote_url": f"/p/{post.pk}/vote/",
-            }
-        )
+        if per_theme and post.theme_id in seen_themes:
+            continue
+        item = {
+            "post": post.pk,
+            "theme": post.theme_id,
+            "theme_title": post.theme.title if post.theme_id else "",
+            "theme_url": post.theme.get_absolute_url() if post.theme_id else "",
+            "title": post.thread.title,
+            "score": round(float(score), 4),
+            "votes": post.vote_count,
+            "theme_fans": post.theme.fan_count if post.theme_id else 0,
+            "theme_posts": post.theme.post_count if post.theme_id else 0,
+            "url": post.thread.get_absolute_url(),
+            "vote_url": f"/p/{post.pk}/vote/",
+            "voted": False,
+            "mine": bool(viewer.is_authenticated)
+            and post.thread.author_id == viewer.pk,
+        }
+        results.append(item)
+        if post.theme_id is not None:
+            seen_themes.add(post.theme_id)
         if len(results) == limit:
             break
+    if viewer.is_authenticated and results:
+        voted = set(
+            Vote.objects.filter(
+                fan=viewer, post_id__in=[item["post"] for item in results]
+            ).values_list("post_id", flat=True)
+        )
+        for item in results:
+            item["voted"] = item["post"] in voted
     return results
 
 

@@ -1,4 +1,5 @@
-// While a fan types a pain point, show up to five existing posts that look the same.
+// While a fan types a pain point, show up to five existing problems that look the
+// same: the best post of each theme, and the theme it belongs to.
 (function () {
   "use strict";
   var form = document.getElementById("thread-form");
@@ -18,7 +19,7 @@
     lastQuery = text;
     if (controller) controller.abort();
     controller = new AbortController();
-    var url = form.dataset.similarUrl + "?text=" + encodeURIComponent(text);
+    var url = form.dataset.similarUrl + "?per_theme=true&text=" + encodeURIComponent(text);
     fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(render)
@@ -43,9 +44,29 @@
       node.querySelector("[data-meta]").textContent =
         "🙋 " + item.votes + " " + (box.dataset.votesLabel || "me too") +
         " · 👥 " + item.theme_fans + " " + (box.dataset.fansLabel || "fans");
+      var theme = node.querySelector("[data-theme]");
+      if (item.theme_url && item.theme_posts > 1) {
+        var themeLink = theme.querySelector("a");
+        themeLink.href = item.theme_url;
+        themeLink.textContent = item.theme_title;
+        theme.querySelector("[data-more]").textContent =
+          "(" + (box.dataset.postsLabel || "{n} posts").replace("{n}", item.theme_posts) + ")";
+      } else {
+        theme.remove();
+      }
       var voteForm = node.querySelector("form[data-vote]");
-      voteForm.action = item.vote_url;
-      voteForm.dataset.post = item.post;
+      var button = voteForm.querySelector("button");
+      if (item.mine) {
+        voteForm.replaceWith(document.createTextNode(box.dataset.mineText || "Your post"));
+      } else {
+        voteForm.action = item.vote_url;
+        voteForm.dataset.post = item.post;
+        if (item.voted) {
+          button.textContent = "✓ " + (box.dataset.votedText || "Added your voice");
+          button.classList.add("on");
+          button.disabled = true;
+        }
+      }
       list.appendChild(node);
     });
   }

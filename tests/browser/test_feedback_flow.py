@@ -26,10 +26,15 @@ class TestSimilarPostsAndLiveCounts(BrowserLiveTestCase):
             author=alice,
             board=board,
         )
+        same = make_post(
+            title="The camera crashes every time night mode is turned on",
+            board=board,
+        )
+        assert same.theme_id == post.theme_id
         watcher = self.new_page()
         watcher.goto(f"/themes/{post.theme_id}/")
         fans = watcher.locator("[data-theme-fans]")
-        expect(fans).to_have_text("1")
+        expect(fans).to_have_text("2")
         expect(watcher.locator("body")).to_have_attribute("data-live", "on")
 
         page = self.new_page()
@@ -37,12 +42,21 @@ class TestSimilarPostsAndLiveCounts(BrowserLiveTestCase):
         page.goto("/b/camera/new/")
         page.fill("input[name=title]", "Night mode makes the camera crash")
         suggestions = page.locator("#similar-list li")
-        expect(suggestions.first).to_contain_text("Camera app crashes")
+        # One entry for the theme, not one per near-identical post.
+        expect(suggestions).to_have_count(1)
+        expect(suggestions.first).to_contain_text("(2 posts)")
+        voted = suggestions.first.locator("a[data-title]").get_attribute("href")
         suggestions.first.locator("button").click()
         expect(suggestions.first.locator("button")).to_have_class(re.compile("on"))
 
-        expect(fans).to_have_text("2")  # pushed over the WebSocket, no reload
-        assert PainPoint.objects.get(pk=post.pk).vote_count == 1
+        expect(fans).to_have_text("3")  # pushed over the WebSocket, no reload
+        voted_post = post if voted == f"/t/{post.thread_id}/" else same
+        assert PainPoint.objects.get(pk=voted_post.pk).vote_count == 1
+
+        # Coming back, the fan sees the voice already added.
+        page.goto("/b/camera/new/")
+        page.fill("input[name=title]", "Night mode makes the camera crash")
+        expect(suggestions.first.locator("button")).to_be_disabled()
 
 
 class TestTriageClosesTheLoop(BrowserLiveTestCase):

@@ -49,6 +49,12 @@ def test_unknown_board_is_404(client):
     assert client.get("/b/nope/").status_code == 404
 
 
+def test_favicon_ico_leads_to_the_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg")
+
+
 def test_anonymous_is_sent_to_login_to_post(client, board):
     response = client.get("/b/camera/new/")
     assert response.status_code == 302

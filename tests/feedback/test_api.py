@@ -96,6 +96,18 @@ def test_similar_returns_best_first(client):
     assert client.get("/api/v1/similar?text=").json() == []
 
 
+def test_similar_per_theme_gives_one_post_a_theme(client):
+    make_post(title=CAMERA)
+    make_post(title="The camera crashes every time night mode is on")
+    text = {"text": "camera crash in night mode"}
+    every = client.get("/api/v1/similar", text).json()
+    one = client.get("/api/v1/similar", {**text, "per_theme": "true"}).json()
+    assert len({d["theme"] for d in every}) < len(every)
+    assert len({d["theme"] for d in one}) == len(one)
+    assert one[0]["theme_posts"] == 2 and one[0]["voted"] is False
+    assert client.get("/api/v1/similar", {**text, "per_theme": "x"}).status_code == 422
+
+
 def test_theme_list_and_detail(client):
     post = make_post(title=CAMERA)
     listing = client.get("/api/v1/themes").json()

@@ -49,6 +49,34 @@ def test_similar_posts_find_the_duplicate_and_hide_hidden_posts():
     assert post.pk not in [h["post"] for h in hits]
 
 
+def test_similar_posts_per_theme_offer_each_problem_once_and_mark_the_fans_own():
+    alice, bob = FanFactory(), FanFactory()
+    first = make_post(title=CAMERA, author=alice)
+    second = make_post(title=CAMERA_2)
+    battery = make_post(title=BATTERY)
+    assert first.theme_id == second.theme_id
+    votes.vote_cast(fan=bob, post=second)
+    text = "night mode makes the camera crash"
+
+    every = similar_posts(text=text, viewer=bob)
+    assert {first.pk, second.pk} <= {h["post"] for h in every}
+
+    hits = similar_posts(text=text, viewer=bob, per_theme=True)
+    themes = [h["theme"] for h in hits]
+    assert len(themes) == len(set(themes))
+    assert themes[0] == first.theme_id
+    assert battery.theme_id in themes  # the next problem moves up, not a duplicate
+    best = hits[0]
+    assert best["theme_posts"] == 2
+    assert best["theme_url"] == f"/themes/{first.theme_id}/"
+    assert best["voted"] is (best["post"] == second.pk)
+    assert not any(h["mine"] for h in hits)
+
+    mine = similar_posts(text=text, viewer=alice, per_theme=True)
+    assert mine[0]["mine"] is (mine[0]["post"] == first.pk)
+    assert not any(h["voted"] for h in mine)
+
+
 def test_fans_are_counted_once_across_posts_and_votes():
     alice, bob = FanFactory(), FanFactory()
     p1 = make_post(title=CAMERA, author=alice)
