@@ -73,6 +73,22 @@ class PostIn(Schema):
     tags: list[str] = []
 
 
+class PostPatch(Schema):
+    """The fields to change; the others stay as they are."""
+
+    kind: Literal["bug", "suggestion", "complaint"] | None = None
+    title: str | None = None
+    body: str | None = None
+    device_model: str | None = None
+    os_version: str | None = None
+    reproducibility: Literal["", "always", "sometimes", "once"] | None = None
+    severity: int | None = None
+    steps: str | None = None
+    expected: str | None = None
+    actual: str | None = None
+    tags: list[str] | None = None
+
+
 class VoteOut(Schema):
     post: int
     voted: bool
@@ -216,6 +232,40 @@ def post_create(request, payload: PostIn):
 @router.get("/posts/{post_id}", response=PostOut)
 def post_get(request, post_id: int):
     return PostOut.from_post(selectors.painpoint_get(pk=post_id, viewer=request.user))
+
+
+@router.patch("/posts/{post_id}", response=PostOut, auth=auth_methods())
+def post_patch(request, post_id: int, payload: PostPatch):
+    """Its author (or a moderator) edits a pain point (403 for anyone else)."""
+    post = selectors.painpoint_get(pk=post_id, viewer=request.auth)
+    thread = post.thread
+    changes = payload.dict(exclude_unset=True)
+    if any(value is None for value in changes.values()):
+        raise HttpError(422, "Leave a field out to keep it; null is not a value.")
+    if "title" in changes and not 4 <= len(changes["title"].strip()) <= 160:
+        raise HttpError(422, "title: give 4 to 160 characters.")
+    if "body" in changes and not changes["body"].strip():
+        raise HttpError(422, "body: describe the problem.")
+    if changes.get("severity", post.severity) not in PainPoint.Severity.values:
+        raise HttpError(422, "severity: 1 (low) to 4 (critical).")
+    fields = {
+        name: getattr(post, name)
+        for name in [
+            "kind",
+            "device_model",
+            "os_version",
+            "reproducibility",
+            "severity",
+            "steps",
+            "expected",
+            "actual",
+        ]
+    }
+    fields.update(title=thread.title, body=thread.body, tags=None)
+    fields.update(changes)
+    _limit(request, "edit")
+    posts.painpoint_edit(post=post, by=request.auth, **fields)
+    return PostOut.from_post(selectors.painpoint_get(pk=post.pk, viewer=request.auth))
 
 
 def _vote(request, post_id: int, service) -> dict:

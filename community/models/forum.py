@@ -42,6 +42,8 @@ class Thread(models.Model):
     body_html = models.TextField(editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     last_activity_at = models.DateTimeField(default=timezone.now)
+    # When its author (or a moderator) last changed the title, text or tags.
+    edited_at = models.DateTimeField(null=True, blank=True)
     reply_count = models.PositiveIntegerField(default=0)
     like_count = models.PositiveIntegerField(default=0)
     is_pinned = models.BooleanField(_("pinned"), default=False)

@@ -58,6 +58,49 @@ def thread_create(
     return thread
 
 
+def thread_can_edit(*, thread: Thread, fan) -> bool:
+    """Its author may edit a thread while it is open and visible; a moderator
+    always may."""
+    if not fan.is_authenticated:
+        return False
+    if fan.is_moderator:
+        return True
+    return thread.author_id == fan.pk and not (thread.is_locked or thread.is_hidden)
+
+
+@transaction.atomic
+def thread_edit(
+    *,
+    thread: Thread,
+    by: Fan,
+    title: str,
+    body: str,
+    tags: Iterable[str] | None = None,
+) -> Thread:
+    """Change a thread's title, text and (when given) tags; marks it edited."""
+    if not thread_can_edit(thread=thread, fan=by):
+        raise PermissionDenied(_("You cannot edit this post."))
+    title = title.strip()
+    if not title or not body.strip():
+        raise ValidationError(_("A thread needs a title and a body."))
+    fields = []
+    if title != thread.title or body != thread.body:
+        thread.title, thread.body = title, body
+        thread.body_html = render_markdown(body)
+        fields += ["title", "body", "body_html"]
+    if tags is not None:
+        tag_list = _clean_tags(tags)
+        if sorted(tag_list) != sorted(t.name for t in thread.tags.all()):
+            thread.tags.set(tag_list, clear=True)
+            fields.append("tags")
+    if fields:
+        thread.edited_at = timezone.now()
+        # Saving the row (tags included) is what re-indexes it for search.
+        thread.save(update_fields=[f for f in fields if f != "tags"] + ["edited_at"])
+        board_touch(thread.board_id)
+    return thread
+
+
 @transaction.atomic
 def reply_create(*, author: Fan, thread: Thread, body: str) -> Reply:
     if thread.is_locked and not author.is_moderator:

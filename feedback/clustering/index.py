@@ -373,6 +373,16 @@ class ThemeIndex:
             self._join(row, self.themes[row], -1)
             self.active[row] = False
 
+    def replace(self, post_id: int, vector, theme_id: int | None, text: str) -> None:
+        """A post whose text was edited: its old row is retired (as ``remove``
+        does, its terms stay counted in the document frequencies) and a new row
+        takes its place, so its vector, terms and theme centre contribution are
+        the new text's."""
+        if post_id in self.row_of:
+            self.remove(post_id)
+            del self.row_of[post_id]
+        self.add(post_id, vector, theme_id, text)
+
     def __len__(self) -> int:
         return int(self.active[: self.size].sum())
 

@@ -50,6 +50,9 @@ class PainPoint(models.Model):
     # A person put this post in its theme (move, split): re-clustering keeps it there.
     theme_pinned = models.BooleanField(default=False)
     vector = models.BinaryField(null=True, blank=True, editable=False)
+    # Bumped when an edit changes what the vector and terms are made of, so that
+    # every process's similarity index re-reads this post (``services.index``).
+    revision = models.PositiveIntegerField(default=0, editable=False)
     vote_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(db_index=True)
 

@@ -6,9 +6,10 @@ it current without rebuilding per request:
 
 - new posts: before each use the process loads only rows with a primary key above its
   high-water mark (one indexed query, usually empty) and adds them;
-- structural changes (merge, split, move, recluster) bump a generation number in the
-  shared cache (Redis in production) on commit; a process that sees a newer generation
-  re-reads the (post, theme) pairs and moves only the posts that changed theme.
+- structural changes (merge, split, move, recluster) and edits bump a generation
+  number in the shared cache (Redis in production) on commit; a process that sees a
+  newer generation re-reads the (post, theme, revision) triples, moves only the posts
+  that changed theme and replaces only those whose text was edited (a new revision).
   Building from scratch (every post's text and vector) happens once per process,
   and not even that when a snapshot saved by an earlier process is there
   (``settings.FANLOOP_INDEX_SNAPSHOT``): it is loaded, checked against the database
@@ -47,6 +48,8 @@ class _State:
         self.generation: int | None = None
         self.watermark = 0
         self.known: set[int] = set()
+        # Revision of each indexed post that has been edited (absent: 0).
+        self.revisions: dict[int, int] = {}
         self.looked_back_at = float("-inf")
         self.loaded_posts = 0  # posts in the snapshot this index was loaded from
 
@@ -68,7 +71,9 @@ def _rows(after: int = 0, only: list[int] | None = None):
         qs = qs.filter(pk__in=only)
     return (
         qs.order_by("pk")
-        .values_list("pk", "vector", "theme_id", "thread__title", "thread__body")
+        .values_list(
+            "pk", "vector", "theme_id", "thread__title", "thread__body", "revision"
+        )
         .iterator(chunk_size=2000)
     )
 
@@ -98,37 +103,56 @@ LOOKBACK = 500
 LOOKBACK_EVERY = 1.0
 
 
-def _add_rows(index: clustering.ThemeIndex, rows) -> int:
+def _add_rows(index: clustering.ThemeIndex, rows, replace: bool = False) -> int:
+    """Add rows not yet indexed (or, with ``replace``, put the new text and vector
+    of edited posts in place of the old); returns the highest key seen."""
     top = 0
-    for pk, vector, theme_id, title, body in rows:
+    for pk, vector, theme_id, title, body, revision in rows:
         top = pk
-        if pk in _state.known:
+        text = clustering.post_text(title, body)
+        if replace:
+            index.replace(pk, bytes(vector), theme_id, text)
+        elif pk in _state.known:
             continue
-        index.add(pk, bytes(vector), theme_id, clustering.post_text(title, body))
+        else:
+            index.add(pk, bytes(vector), theme_id, text)
         _state.known.add(pk)
+        if revision:
+            _state.revisions[pk] = revision
     return top
 
 
 def _resync(index: clustering.ThemeIndex) -> bool:
-    """Bring the themes of the indexed posts up to date after merges, splits, moves
-    or a re-cluster: one query of (post, theme) pairs, then only the posts that
-    changed theme are moved (no text or vector is read again) and posts that became
-    indexable below the high-water mark are added. False when a post
-    this index dropped is indexable again, which needs a rebuild."""
-    current = dict(_indexable().values_list("pk", "theme_id"))
+    """Bring the indexed posts up to date after merges, splits, moves, a re-cluster
+    or edits: one query of (post, theme, revision) triples, then only the posts
+    that changed theme are moved (no text or vector is read again), only edited
+    posts are read and replaced, and posts that became indexable below the
+    high-water mark are added. False when a post this index dropped is indexable
+    again, which needs a rebuild."""
+    current = {
+        pk: (theme_id, revision)
+        for pk, theme_id, revision in _indexable().values_list(
+            "pk", "theme_id", "revision"
+        )
+    }
     gone = [pk for pk in _state.known if pk not in current]
     for pk in gone:
         index.remove(pk)
+        _state.revisions.pop(pk, None)
     _state.known.difference_update(gone)
-    missing = []
-    for pk, theme_id in current.items():
+    missing, edited = [], []
+    for pk, (theme_id, revision) in current.items():
         if pk in _state.known:
-            if index.theme_of(pk) != theme_id:
+            if revision != _state.revisions.get(pk, 0):
+                edited.append(pk)
+            elif index.theme_of(pk) != theme_id:
                 index.move(pk, theme_id)
         elif pk in index.row_of:
             return False
         else:  # e.g. a post placed in a theme for the first time, below the mark
             missing.append(pk)
+    for start in range(0, len(edited), 500):
+        _add_rows(index, _rows(only=edited[start : start + 500]), replace=True)
     for start in range(0, len(missing), 500):
         top = _add_rows(index, _rows(only=missing[start : start + 500]))
         _state.watermark = max(_state.watermark, top)
@@ -167,6 +191,7 @@ def _build() -> None:
     """Build the index from every post's text and vector, then save a snapshot."""
     index = clustering.ThemeIndex(get_engine())
     _state.known = set()
+    _state.revisions = {}
     _state.watermark = _add_rows(index, _rows())
     _state.index = index
     save_snapshot()
@@ -194,6 +219,9 @@ def _load_snapshot() -> bool:
         return False
     _state.index = index
     _state.known = set(index.ids[:n][index.active[:n]].tolist())
+    # Which edits the snapshot holds is not saved: its edited posts are read
+    # again by the resync below (a few rows; edits are rare).
+    _state.revisions = {}
     _state.loaded_posts = len(_state.known)
     _state.watermark = int(meta.get("watermark", 0))
     if not _resync(index):
@@ -217,7 +245,7 @@ def _agrees(index: clustering.ThemeIndex) -> bool:
     by_pk = {int(index.ids[row]): int(row) for row in sample}
     found = (
         _indexable()
-        .filter(pk__in=list(by_pk))
+        .filter(pk__in=list(by_pk), revision=0)  # edited ones: replaced on resync
         .values_list("pk", "vector", "thread__title", "thread__body")
     )
     seen = 0
@@ -298,6 +326,7 @@ def index_reset() -> None:
         _state.index = None
         _state.generation = None
         _state.watermark = 0
+        _state.revisions = {}
         _state.known = set()
         _state.looked_back_at = float("-inf")
         _state.loaded_posts = 0

@@ -1,18 +1,22 @@
-"""Creating pain points: a community thread plus structure, a vector and a theme."""
+"""Creating and editing pain points: a community thread plus structure, a vector
+and a theme."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.models import Board, Fan
-from community.services.forum import thread_create
+from community.services.forum import thread_can_edit, thread_create, thread_edit
 from feedback.models import Attachment, PainPoint
+from feedback.services.counters import theme_recount
+from feedback.services.index import index_changed
 from feedback.services.themes import post_assign, post_encode
 
 IMAGE_TYPES = {
@@ -131,4 +135,84 @@ def painpoint_create(
             )
         post.thread = thread
         post_assign(post=post, vector=vector)
+    return post
+
+
+def painpoint_edit(
+    *,
+    post: PainPoint,
+    by: Fan,
+    kind: str,
+    title: str,
+    body: str,
+    device_model: str = "",
+    os_version: str = "",
+    reproducibility: str = "",
+    severity: int = PainPoint.Severity.MEDIUM,
+    steps: str = "",
+    expected: str = "",
+    actual: str = "",
+    tags: Iterable[str] | None = None,
+    attachments: Iterable[UploadedFile] = (),
+) -> PainPoint:
+    """Its author (or a moderator) changes a pain point; new files are added.
+
+    The post stays in its theme (a fan's edit is not a reason to move votes
+    around; ``recluster`` reconsiders it with every other unpinned post). When the
+    text the encoder reads changes, the post is encoded again and its
+    ``revision`` bumped, so every process's index replaces its vector and terms.
+    """
+    thread = post.thread
+    if not thread_can_edit(thread=thread, fan=by):
+        raise PermissionDenied(_("You cannot edit this post."))
+    if kind not in PainPoint.Kind.values:
+        raise ValidationError(_("Choose bug, suggestion or complaint."))
+    files = list(attachments)
+    if files and post.attachments.count() + len(files) > (
+        settings.FANLOOP_MAX_ATTACHMENTS
+    ):
+        raise ValidationError(
+            _("Attach at most %(n)d files.") % {"n": settings.FANLOOP_MAX_ATTACHMENTS}
+        )
+    checked = [(f, *validate_attachment(f)) for f in files]
+    vector = None
+    if title.strip() != thread.title or body != thread.body:
+        vector = post_encode(title=title, body=body)  # before the write lock
+    structured = {
+        "kind": kind,
+        "device_model": device_model.strip()[:80],
+        "os_version": os_version.strip()[:40],
+        "reproducibility": reproducibility,
+        "severity": severity,
+        "steps": steps,
+        "expected": expected,
+        "actual": actual,
+    }
+    with transaction.atomic():
+        edited_before = thread.edited_at
+        thread_edit(thread=thread, by=by, title=title, body=body, tags=tags)
+        changed = [f for f, v in structured.items() if getattr(post, f) != v]
+        for field in changed:
+            setattr(post, field, structured[field])
+        if vector is not None and vector != bytes(post.vector or b""):
+            post.vector = vector
+            post.revision += 1
+            changed += ["vector", "revision"]
+            index_changed()
+        if changed:
+            post.save(update_fields=changed)
+        for upload, file_kind, content_type in checked:
+            Attachment.objects.create(
+                post=post,
+                file=upload,
+                kind=file_kind,
+                name=upload.name[:200],
+                size=upload.size,
+                content_type=content_type,
+            )
+        if (changed or checked) and thread.edited_at == edited_before:
+            thread.edited_at = timezone.now()
+            thread.save(update_fields=["edited_at"])
+        if changed and post.theme_id:
+            theme_recount(theme_id=post.theme_id)  # severity, devices, versions
     return post

@@ -5,6 +5,7 @@ feedback URLs are mounted first, and for boards that are not feedback boards the
 over to the community view unchanged.
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -95,6 +96,55 @@ class PainPointCreateView(forum.ThreadCreateView):
         if not board.is_feedback:
             return super().create(request, board, data)
         return posts.painpoint_create(author=request.user, board=board, **data).thread
+
+
+class PainPointEditView(forum.ThreadEditView):
+    """Its author (or a moderator) edits a pain point's text and structure and
+    may add files; other threads are edited as plain threads."""
+
+    def _post(self, thread):
+        if not thread.board.is_feedback:
+            return None
+        return PainPoint.objects.filter(pk=thread.pk).first()
+
+    def form_for(self, thread, data=None, files=None, initial=None):
+        post = self._post(thread)
+        if post is None:
+            return super().form_for(thread, data, files, initial)
+        form = PainPointForm(data, files, initial=initial)
+        room = settings.FANLOOP_MAX_ATTACHMENTS - post.attachments.count()
+        if room <= 0:
+            del form.fields["attachments"]
+        else:
+            field = form.fields["attachments"]
+            field.label = _("Add screenshots or logs")
+            field.help_text = _(
+                "PNG, JPEG, GIF, WebP up to 5 MB; .txt/.log up to 2 MB; "
+                "%(n)d more files."
+            ) % {"n": room}
+        return form
+
+    def template_for(self, thread) -> str:
+        if self._post(thread) is None:
+            return super().template_for(thread)
+        return "feedback/post_edit.html"
+
+    def initial_for(self, thread) -> dict:
+        initial = super().initial_for(thread)
+        post = self._post(thread)
+        if post is not None:
+            for field in PainPointForm.base_fields:
+                if field not in initial and field != "attachments":
+                    initial[field] = getattr(post, field)
+        return initial
+
+    def save(self, request, thread, data):
+        post = self._post(thread)
+        if post is None:
+            return super().save(request, thread, data)
+        post.thread = thread
+        posts.painpoint_edit(post=post, by=request.user, **data)
+        return thread.get_absolute_url()
 
 
 class ThreadView(forum.ThreadView):

@@ -138,6 +138,53 @@ def test_theme_detail_gives_its_posts_a_page_at_a_time(client, monkeypatch):
     assert client.get(url, {"page": "x"}).status_code == 422
 
 
+def patch_json(client, url, data, **extra):
+    return client.patch(url, json.dumps(data), content_type="application/json", **extra)
+
+
+def test_author_patches_a_post_and_others_cannot(client, fan, other_fan, moderator):
+    post = make_post(title=CAMERA, author=fan, severity=2, device_model="Xiaomi 14")
+    url = f"/api/v1/posts/{post.pk}"
+    response = patch_json(
+        client, url, {"severity": 4, "os_version": "OS 2.0.3"}, **bearer(fan)
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["severity"], data["os_version"], data["device_model"]) == (
+        4,
+        "OS 2.0.3",
+        "Xiaomi 14",
+    )
+    assert data["title"] == CAMERA
+    response = patch_json(client, url, {"title": "Hijacked"}, **bearer(other_fan))
+    assert response.status_code == 403 and response.json()["detail"]
+    assert (
+        patch_json(
+            client, url, {"title": "Tidied by a moderator"}, **bearer(moderator)
+        ).status_code
+        == 200
+    )
+    assert patch_json(client, url, {"title": "x"}).status_code == 401
+
+
+def test_a_bad_patch_is_422_with_a_reason(client, fan):
+    post = make_post(title=CAMERA, author=fan)
+    url = f"/api/v1/posts/{post.pk}"
+    for bad, word in (
+        ({"title": "ab"}, "title"),
+        ({"body": "  "}, "body"),
+        ({"severity": 9}, "severity"),
+        ({"title": None}, "null"),
+        ({"kind": "rant"}, "kind"),
+    ):
+        response = patch_json(client, url, bad, **bearer(fan))
+        assert response.status_code == 422, bad
+        assert word in json.dumps(response.json()), bad
+    assert (
+        patch_json(client, "/api/v1/posts/999999", {}, **bearer(fan)).status_code == 404
+    )
+
+
 def test_fan_cannot_patch_or_merge_themes(client, fan):
     a = make_post(title=CAMERA).theme
     b = make_post(title="Battery drains 30 percent overnight while idle").theme
