@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from community.models import Board, Fan
 from community.services.forum import thread_can_edit, thread_create, thread_edit
-from feedback.models import Attachment, PainPoint
+from feedback.models import Attachment, PainPoint, Theme
 from feedback.services.counters import theme_recount
 from feedback.services.index import index_changed
 from feedback.services.themes import post_assign, post_encode
@@ -158,7 +158,8 @@ def painpoint_edit(
     """Its author (or a moderator) changes a pain point; new files are added.
 
     The post stays in its theme (a fan's edit is not a reason to move votes
-    around; ``recluster`` reconsiders it with every other unpinned post). When the
+    around; ``recluster`` reconsiders it with every other unpinned post); a theme
+    still named after the post follows its new title. When the
     text the encoder reads changes, the post is encoded again and its
     ``revision`` bumped, so every process's index replaces its vector and terms.
     """
@@ -189,8 +190,17 @@ def painpoint_edit(
         "actual": actual,
     }
     with transaction.atomic():
-        edited_before = thread.edited_at
+        edited_before, old_title = thread.edited_at, thread.title
         thread_edit(thread=thread, by=by, title=title, body=body, tags=tags)
+        if thread.title != old_title and post.theme_id:
+            # A theme still named after this post (as a new post's theme is, until
+            # re-clustering labels it or a PM renames it) takes the new title.
+            theme = Theme.objects.filter(
+                pk=post.theme_id, title_locked=False, title=old_title[:200]
+            ).first()
+            if theme is not None:
+                theme.title = thread.title[:200]
+                theme.save(update_fields=["title"])  # re-indexed for search
         changed = [f for f, v in structured.items() if getattr(post, f) != v]
         for field in changed:
             setattr(post, field, structured[field])

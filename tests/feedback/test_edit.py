@@ -73,6 +73,7 @@ def test_a_new_text_is_encoded_again_and_the_index_follows(
     stored = PainPoint.objects.get(pk=post.pk)
     assert stored.revision == 1 and bytes(stored.vector) != old_vector
     assert stored.theme_id == post.theme_id  # it keeps its theme and its votes
+    assert Theme.objects.get(pk=post.theme_id).title == WIFI + " since the update"
     assert Vote.objects.filter(post=post).count() == 1
 
     assert get_index() is index  # not rebuilt: the edited post is replaced
@@ -98,6 +99,19 @@ def test_another_process_replaces_the_edited_post_on_its_next_use(
     row = fresh.row_of[post.pk]
     assert not any("camera" in term for term in fresh.terms[row])
     assert theme_index._state.revisions[post.pk] == 1
+
+
+def test_a_renamed_or_relabelled_theme_keeps_its_title(fan_client, fan, pm):
+    from feedback.services.triage import theme_rename
+
+    post = make_post(title=CAMERA, author=fan)
+    other = make_post(title=CAMERA_2, author=fan)
+    assert other.theme_id == post.theme_id
+    edit(fan_client, other, title=CAMERA_2 + " (Xiaomi 14)", body=CAMERA_2)
+    assert Theme.objects.get(pk=post.theme_id).title == CAMERA  # named after post
+    theme_rename(theme=post.theme, title="Night mode crash", by=pm)
+    edit(fan_client, post, title=CAMERA + " (Xiaomi 14)", body=CAMERA)
+    assert Theme.objects.get(pk=post.theme_id).title == "Night mode crash"
 
 
 def test_files_can_be_added_up_to_the_limit(fan_client, fan, settings):
