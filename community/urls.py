@@ -13,6 +13,7 @@ urlpatterns = [
     path("t/<int:pk>/reply/", forum.ReplyCreateView.as_view(), name="reply_new"),
     path("t/<int:pk>/like/", forum.thread_like, name="thread_like"),
     path("t/<int:pk>/mod/<str:action>/", forum.thread_moderate, name="thread_mod"),
+    path("r/<int:pk>/edit/", forum.ReplyEditView.as_view(), name="reply_edit"),
     path("r/<int:pk>/like/", forum.reply_like, name="reply_like"),
     path("r/<int:pk>/mod/<str:action>/", forum.reply_moderate, name="reply_mod"),
     path("flag/<str:kind>/<int:pk>/", forum.flag_create, name="flag"),

@@ -105,6 +105,7 @@ class Reply(models.Model):
     body = models.TextField(_("reply"))
     body_html = models.TextField(editable=False)
     created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
     like_count = models.PositiveIntegerField(default=0)
     is_hidden = models.BooleanField(_("hidden"), default=False)
 

@@ -101,6 +101,35 @@ def thread_edit(
     return thread
 
 
+def reply_can_edit(*, reply: Reply, thread: Thread, fan) -> bool:
+    """Its author may edit a visible reply while its thread is open and visible;
+    a moderator always may."""
+    if not fan.is_authenticated:
+        return False
+    if fan.is_moderator:
+        return True
+    return (
+        reply.author_id == fan.pk
+        and not reply.is_hidden
+        and not (thread.is_locked or thread.is_hidden)
+    )
+
+
+def reply_edit(*, reply: Reply, by: Fan, body: str) -> Reply:
+    """Change a reply's text; marks it edited (unless nothing changed)."""
+    if not reply_can_edit(reply=reply, thread=reply.thread, fan=by):
+        raise PermissionDenied(_("You cannot edit this reply."))
+    if not body.strip():
+        raise ValidationError(_("A reply cannot be empty."))
+    if body != reply.body:
+        reply.body = body
+        reply.body_html = render_markdown(body)
+        reply.edited_at = timezone.now()
+        reply.save(update_fields=["body", "body_html", "edited_at"])
+        board_touch(reply.thread.board_id)
+    return reply
+
+
 @transaction.atomic
 def reply_create(*, author: Fan, thread: Thread, body: str) -> Reply:
     if thread.is_locked and not author.is_moderator:

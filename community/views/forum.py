@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -155,6 +156,55 @@ class ThreadEditView(View):
         )
 
 
+@method_decorator(login_required, name="dispatch")
+class ReplyEditView(View):
+    template_name = "community/reply_edit.html"
+
+    def _reply(self, request, pk):
+        reply = get_object_or_404(Reply.objects.select_related("thread"), pk=pk)
+        # A fan who cannot see the thread (or the reply) gets a 404, not a 403.
+        thread = selectors.thread_get_for_fan(pk=reply.thread_id, viewer=request.user)
+        if reply.is_hidden and not request.user.is_moderator:
+            raise Http404
+        reply.thread = thread
+        if not forum.reply_can_edit(reply=reply, thread=thread, fan=request.user):
+            raise PermissionDenied(_("You cannot edit this reply."))
+        return reply
+
+    def _render(self, request, reply, form, status=200):
+        return render(
+            request,
+            self.template_name,
+            {"reply": reply, "thread": reply.thread, "form": form},
+            status=status,
+        )
+
+    def get(self, request, pk):
+        reply = self._reply(request, pk)
+        return self._render(request, reply, ReplyForm(initial={"body": reply.body}))
+
+    def post(self, request, pk):
+        reply = self._reply(request, pk)
+        form = ReplyForm(request.POST)
+        limited = False
+        if form.is_valid():
+            limited = write_limited(request, group="edit", setting="FANLOOP_RATE_POST")
+            if limited:
+                form.add_error(None, RATE_MESSAGE)
+            else:
+                try:
+                    forum.reply_edit(
+                        reply=reply, by=request.user, body=form.cleaned_data["body"]
+                    )
+                except (ValidationError, PermissionDenied) as exc:
+                    form.add_error(
+                        None, exc.messages if hasattr(exc, "messages") else str(exc)
+                    )
+                else:
+                    return redirect(reply.get_absolute_url())
+        return self._render(request, reply, form, status=429 if limited else 400)
+
+
 class ThreadView(View):
     template_name = "community/thread.html"
 
@@ -166,6 +216,10 @@ class ThreadView(View):
         replies = selectors.reply_page(
             thread=thread, viewer=request.user, page=request.GET.get("page", 1)
         )
+        for reply in replies:
+            reply.can_edit = forum.reply_can_edit(
+                reply=reply, thread=thread, fan=request.user
+            )
         context = {
             "thread": thread,
             "replies": replies,

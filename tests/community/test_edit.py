@@ -2,9 +2,9 @@
 
 import pytest
 
-from community.models import Thread
+from community.models import Reply, Thread
 from community.services.moderation import thread_moderate
-from tests.factories.community import BoardFactory, make_thread
+from tests.factories.community import BoardFactory, make_reply, make_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +85,49 @@ def test_edits_are_rate_limited_with_the_text_kept(fan_client, thread, settings)
     response = fan_client.post(url, data)
     assert response.status_code == 429
     assert "Second text" in response.content.decode()
+
+
+def test_author_edits_a_reply_and_others_cannot(
+    client, fan, other_fan, moderator, thread
+):
+    reply = make_reply(thread=thread, author=other_fan, body="First **try**")
+    mine = make_reply(thread=thread, author=fan, body="Not this one")
+    url = f"/r/{reply.pk}/edit/"
+    client.force_login(other_fan)
+    page = client.get(f"/t/{thread.pk}/").content.decode()
+    assert page.count('href="/r/') == 1 and url in page  # only on their own reply
+    assert "First **try**" in client.get(url).content.decode()
+
+    response = client.post(url, {"body": "Second <b>try</b> *now*"})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#reply-{reply.pk}")
+    reply.refresh_from_db()
+    assert "<em>now</em>" in reply.body_html and "<b>" not in reply.body_html
+    assert reply.edited_at is not None
+    assert "edited" in client.get(f"/t/{thread.pk}/").content.decode()
+
+    response = client.post(url, {"body": ""})
+    assert response.status_code == 400
+    assert Reply.objects.get(pk=reply.pk).body == "Second <b>try</b> *now*"
+
+    assert client.get(f"/r/{mine.pk}/edit/").status_code == 403
+    assert client.post(f"/r/{mine.pk}/edit/", {"body": "x"}).status_code == 403
+    assert Reply.objects.get(pk=mine.pk).body == "Not this one"
+    client.force_login(moderator)
+    assert client.post(f"/r/{mine.pk}/edit/", {"body": "Tidied"}).status_code == 302
+    assert Reply.objects.get(pk=mine.pk).body == "Tidied"
+
+
+def test_a_hidden_reply_or_locked_thread_is_closed_to_its_author(
+    fan_client, fan, moderator, thread
+):
+    from community.services.moderation import reply_moderate
+
+    reply = make_reply(thread=thread, author=fan, body="Mine")
+    hidden = make_reply(thread=thread, author=fan, body="Hidden one")
+    reply_moderate(reply=hidden, hide=True, by=moderator)
+    assert fan_client.get(f"/r/{hidden.pk}/edit/").status_code == 404
+    thread_moderate(thread=thread, action="lock", by=moderator)
+    assert fan_client.get(f"/r/{reply.pk}/edit/").status_code == 403
+    assert fan_client.post(f"/r/{reply.pk}/edit/", {"body": "x"}).status_code == 403
+    assert Reply.objects.get(pk=reply.pk).body == "Mine"
