@@ -42,6 +42,20 @@ def test_fan_signs_up_posts_replies_likes_and_sees_board(page):
     thread = Thread.objects.get()
     assert thread.like_count == 1
 
+    # She fixes her title and her reply; the page says they were edited.
+    page.locator("article a[data-edit]").click()
+    page.fill("input[name=title]", "Night mode crashes the camera on Mi 14")
+    page.click("#thread-form button[type=submit]")
+    expect(page.locator("article h1")).to_have_text(
+        "Night mode crashes the camera on Mi 14"
+    )
+    expect(page.locator("article .meta").first).to_contain_text("edited")
+    page.locator(".reply a[data-edit]").click()
+    page.fill("textarea[name=body]", "Same on *Mi 14 Pro*, since the last update.")
+    page.click("#reply-form button[type=submit]")
+    expect(page.locator(".reply em")).to_have_text("Mi 14 Pro")
+    expect(page.locator(".reply .meta")).to_contain_text("edited")
+
     page.goto("/b/camera/")
     row = page.locator(".thread-row", has_text="Night mode crashes the camera")
     expect(row).to_contain_text("💬 1")
