@@ -238,7 +238,6 @@ def post_get(request, post_id: int):
 def post_patch(request, post_id: int, payload: PostPatch):
     """Its author (or a moderator) edits a pain point (403 for anyone else)."""
     post = selectors.painpoint_get(pk=post_id, viewer=request.auth)
-    thread = post.thread
     changes = payload.dict(exclude_unset=True)
     if any(value is None for value in changes.values()):
         raise HttpError(422, "Leave a field out to keep it; null is not a value.")
@@ -248,23 +247,8 @@ def post_patch(request, post_id: int, payload: PostPatch):
         raise HttpError(422, "body: describe the problem.")
     if changes.get("severity", post.severity) not in PainPoint.Severity.values:
         raise HttpError(422, "severity: 1 (low) to 4 (critical).")
-    fields = {
-        name: getattr(post, name)
-        for name in [
-            "kind",
-            "device_model",
-            "os_version",
-            "reproducibility",
-            "severity",
-            "steps",
-            "expected",
-            "actual",
-        ]
-    }
-    fields.update(title=thread.title, body=thread.body, tags=None)
-    fields.update(changes)
     _limit(request, "edit")
-    posts.painpoint_edit(post=post, by=request.auth, **fields)
+    posts.painpoint_edit(post=post, by=request.auth, **changes)
     return PostOut.from_post(selectors.painpoint_get(pk=post.pk, viewer=request.auth))
 
 

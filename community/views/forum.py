@@ -19,6 +19,28 @@ from community.services import forum, moderation
 from community.views.common import done
 
 
+def submit(request, form, *, group: str, setting: str, save, again):
+    """The write path every form shares: validate, count the write against its
+    rate limit, then ``save(cleaned_data)``, which returns where to go next.
+
+    Redirects there, or answers ``again(status)``: the form once more, its errors
+    added and the fan's text kept (400 invalid or refused, 429 rate limited).
+    """
+    status = 400
+    if form.is_valid():
+        if write_limited(request, group=group, setting=setting):
+            form.add_error(None, RATE_MESSAGE)
+            status = 429
+        else:
+            try:
+                return redirect(save(form.cleaned_data))
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(
+                    None, exc.messages if hasattr(exc, "messages") else str(exc)
+                )
+    return again(status)
+
+
 class HomeView(View):
     def get(self, request):
         return render(
@@ -80,21 +102,18 @@ class ThreadCreateView(View):
     def post(self, request, slug):
         board = selectors.board_get(slug=slug)
         form = self.form_for(board, request.POST, request.FILES)
-        limited = False
-        if form.is_valid():
-            limited = write_limited(request, group="post", setting="FANLOOP_RATE_POST")
-            if limited:
-                form.add_error(None, RATE_MESSAGE)
-            else:
-                try:
-                    return redirect(self.create(request, board, form.cleaned_data))
-                except ValidationError as exc:
-                    form.add_error(None, exc)
-        return render(
+        return submit(
             request,
-            self.template_for(board),
-            {"board": board, "form": form},
-            status=429 if limited else 400,
+            form,
+            group="post",
+            setting="FANLOOP_RATE_POST",
+            save=lambda data: self.create(request, board, data),
+            again=lambda status: render(
+                request,
+                self.template_for(board),
+                {"board": board, "form": form},
+                status=status,
+            ),
         )
 
 
@@ -136,23 +155,18 @@ class ThreadEditView(View):
     def post(self, request, pk):
         thread = self._thread(request, pk)
         form = self.form_for(thread, request.POST, request.FILES)
-        limited = False
-        if form.is_valid():
-            limited = write_limited(request, group="edit", setting="FANLOOP_RATE_POST")
-            if limited:
-                form.add_error(None, RATE_MESSAGE)
-            else:
-                try:
-                    return redirect(self.save(request, thread, form.cleaned_data))
-                except (ValidationError, PermissionDenied) as exc:
-                    form.add_error(
-                        None, exc.messages if hasattr(exc, "messages") else str(exc)
-                    )
-        return render(
+        return submit(
             request,
-            self.template_for(thread),
-            {"thread": thread, "form": form},
-            status=429 if limited else 400,
+            form,
+            group="edit",
+            setting="FANLOOP_RATE_POST",
+            save=lambda data: self.save(request, thread, data),
+            again=lambda status: render(
+                request,
+                self.template_for(thread),
+                {"thread": thread, "form": form},
+                status=status,
+            ),
         )
 
 
@@ -186,23 +200,19 @@ class ReplyEditView(View):
     def post(self, request, pk):
         reply = self._reply(request, pk)
         form = ReplyForm(request.POST)
-        limited = False
-        if form.is_valid():
-            limited = write_limited(request, group="edit", setting="FANLOOP_RATE_POST")
-            if limited:
-                form.add_error(None, RATE_MESSAGE)
-            else:
-                try:
-                    forum.reply_edit(
-                        reply=reply, by=request.user, body=form.cleaned_data["body"]
-                    )
-                except (ValidationError, PermissionDenied) as exc:
-                    form.add_error(
-                        None, exc.messages if hasattr(exc, "messages") else str(exc)
-                    )
-                else:
-                    return redirect(reply.get_absolute_url())
-        return self._render(request, reply, form, status=429 if limited else 400)
+
+        def save(data):
+            forum.reply_edit(reply=reply, by=request.user, body=data["body"])
+            return reply.get_absolute_url()
+
+        return submit(
+            request,
+            form,
+            group="edit",
+            setting="FANLOOP_RATE_POST",
+            save=save,
+            again=lambda status: self._render(request, reply, form, status=status),
+        )
 
 
 class ThreadView(View):
@@ -212,7 +222,7 @@ class ThreadView(View):
         thread = selectors.thread_get_for_fan(pk=pk, viewer=request.user)
         return self.render_thread(request, thread)
 
-    def render_thread(self, request, thread, template=None, **extra):
+    def render_thread(self, request, thread, template=None, status=200, **extra):
         replies = selectors.reply_page(
             thread=thread, viewer=request.user, page=request.GET.get("page", 1)
         )
@@ -228,7 +238,7 @@ class ThreadView(View):
             "can_edit": forum.thread_can_edit(thread=thread, fan=request.user),
             **extra,
         }
-        return render(request, template or self.template_name, context)
+        return render(request, template or self.template_name, context, status=status)
 
 
 @method_decorator(login_required, name="dispatch")
@@ -236,40 +246,23 @@ class ReplyCreateView(View):
     def post(self, request, pk):
         thread = selectors.thread_get_for_fan(pk=pk, viewer=request.user)
         form = ReplyForm(request.POST)
-        limited = False
-        if form.is_valid():
-            limited = write_limited(
-                request, group="reply", setting="FANLOOP_RATE_REPLY"
+
+        def save(data):
+            reply = forum.reply_create(
+                author=request.user, thread=thread, body=data["body"]
             )
-            if limited:
-                form.add_error(None, RATE_MESSAGE)
-            else:
-                try:
-                    reply = forum.reply_create(
-                        author=request.user,
-                        thread=thread,
-                        body=form.cleaned_data["body"],
-                    )
-                except (ValidationError, PermissionDenied) as exc:
-                    form.add_error(
-                        None, exc.messages if hasattr(exc, "messages") else str(exc)
-                    )
-                else:
-                    return redirect(reply.get_absolute_url())
-        replies = selectors.reply_page(
-            thread=thread, viewer=request.user, page=request.GET.get("page", 1)
-        )
-        status = 429 if limited else 400
-        return render(
+            return reply.get_absolute_url()
+
+        # On failure the thread page again, the reply's text kept in its form.
+        return submit(
             request,
-            "community/thread.html",
-            {
-                "thread": thread,
-                "replies": replies,
-                "form": form,
-                "flag_form": FlagForm(),
-            },
-            status=status,
+            form,
+            group="reply",
+            setting="FANLOOP_RATE_REPLY",
+            save=save,
+            again=lambda status: ThreadView().render_thread(
+                request, thread, status=status, form=form
+            ),
         )
 
 

@@ -22,6 +22,18 @@ class PainPoint(models.Model):
         HIGH = 3, _("High: blocks a feature")
         CRITICAL = 4, _("Critical: data loss, crash loop")
 
+    # What a fan fills in besides the thread's title, text and tags.
+    STRUCTURE_FIELDS = (
+        "kind",
+        "device_model",
+        "os_version",
+        "reproducibility",
+        "severity",
+        "steps",
+        "expected",
+        "actual",
+    )
+
     thread = models.OneToOneField(
         "community.Thread",
         on_delete=models.CASCADE,

@@ -77,6 +77,34 @@ def validate_attachment(upload: UploadedFile) -> tuple[str, str]:
     return Attachment.Kind.IMAGE, IMAGE_TYPES[fmt]
 
 
+def _checked_files(files: list[UploadedFile], *, already: int = 0) -> list[tuple]:
+    """Each upload with its kind and content type, once the count (with the
+    ``already`` attached ones) and every file pass; ValidationError otherwise."""
+    limit = settings.FANLOOP_MAX_ATTACHMENTS
+    if files and already + len(files) > limit:
+        raise ValidationError(_("Attach at most %(n)d files.") % {"n": limit})
+    return [(f, *validate_attachment(f)) for f in files]
+
+
+def _attach(post: PainPoint, checked: list[tuple]) -> None:
+    for upload, file_kind, content_type in checked:
+        Attachment.objects.create(
+            post=post,
+            file=upload,
+            kind=file_kind,
+            name=upload.name[:200],
+            size=upload.size,
+            content_type=content_type,
+        )
+
+
+def _structure(**fields) -> dict:
+    """A pain point's structured fields, trimmed as they are stored."""
+    fields["device_model"] = fields["device_model"].strip()[:80]
+    fields["os_version"] = fields["os_version"].strip()[:40]
+    return fields
+
+
 def painpoint_create(
     *,
     author: Fan,
@@ -98,12 +126,7 @@ def painpoint_create(
         raise ValidationError(_("Pain points are posted in feedback boards."))
     if kind not in PainPoint.Kind.values:
         raise ValidationError(_("Choose bug, suggestion or complaint."))
-    files = list(attachments)
-    if len(files) > settings.FANLOOP_MAX_ATTACHMENTS:
-        raise ValidationError(
-            _("Attach at most %(n)d files.") % {"n": settings.FANLOOP_MAX_ATTACHMENTS}
-        )
-    checked = [(f, *validate_attachment(f)) for f in files]
+    checked = _checked_files(list(attachments))
     # Encoding takes milliseconds of CPU: do it before taking the write lock. (On a
     # helper thread beside the writes it gained nothing on 2 cores, where the
     # encoder's two threads already use both, and held SQLite's lock meanwhile.)
@@ -114,25 +137,19 @@ def painpoint_create(
         )
         post = PainPoint.objects.create(
             thread=thread,
-            kind=kind,
-            device_model=device_model.strip()[:80],
-            os_version=os_version.strip()[:40],
-            reproducibility=reproducibility,
-            severity=severity,
-            steps=steps,
-            expected=expected,
-            actual=actual,
             created_at=thread.created_at,
+            **_structure(
+                kind=kind,
+                device_model=device_model,
+                os_version=os_version,
+                reproducibility=reproducibility,
+                severity=severity,
+                steps=steps,
+                expected=expected,
+                actual=actual,
+            ),
         )
-        for upload, file_kind, content_type in checked:
-            Attachment.objects.create(
-                post=post,
-                file=upload,
-                kind=file_kind,
-                name=upload.name[:200],
-                size=upload.size,
-                content_type=content_type,
-            )
+        _attach(post, checked)
         post.thread = thread
         post_assign(post=post, vector=vector)
     return post
@@ -142,53 +159,40 @@ def painpoint_edit(
     *,
     post: PainPoint,
     by: Fan,
-    kind: str,
-    title: str,
-    body: str,
-    device_model: str = "",
-    os_version: str = "",
-    reproducibility: str = "",
-    severity: int = PainPoint.Severity.MEDIUM,
-    steps: str = "",
-    expected: str = "",
-    actual: str = "",
+    title: str | None = None,
+    body: str | None = None,
     tags: Iterable[str] | None = None,
     attachments: Iterable[UploadedFile] = (),
+    **changes,
 ) -> PainPoint:
-    """Its author (or a moderator) changes a pain point; new files are added.
+    """Its author (or a moderator) changes a pain point: the title, text, tags
+    and structured fields (``PainPoint.STRUCTURE_FIELDS``) given; the others stay.
+    New files are added.
 
     The post stays in its theme (a fan's edit is not a reason to move votes
     around; ``recluster`` reconsiders it with every other unpinned post); a theme
-    still named after the post follows its new title. When the
-    text the encoder reads changes, the post is encoded again and its
-    ``revision`` bumped, so every process's index replaces its vector and terms.
+    still named after the post follows its new title. When the text the encoder
+    reads changes, the post is encoded again and its ``revision`` bumped, so every
+    process's index replaces its vector and terms.
     """
+    unknown = set(changes) - set(PainPoint.STRUCTURE_FIELDS)
+    if unknown:
+        raise TypeError(f"painpoint_edit() got unknown fields {sorted(unknown)}")
     thread = post.thread
     if not thread_can_edit(thread=thread, fan=by):
         raise PermissionDenied(_("You cannot edit this post."))
-    if kind not in PainPoint.Kind.values:
+    title = thread.title if title is None else title
+    body = thread.body if body is None else body
+    structured = _structure(
+        **{f: changes.get(f, getattr(post, f)) for f in PainPoint.STRUCTURE_FIELDS}
+    )
+    if structured["kind"] not in PainPoint.Kind.values:
         raise ValidationError(_("Choose bug, suggestion or complaint."))
     files = list(attachments)
-    if files and post.attachments.count() + len(files) > (
-        settings.FANLOOP_MAX_ATTACHMENTS
-    ):
-        raise ValidationError(
-            _("Attach at most %(n)d files.") % {"n": settings.FANLOOP_MAX_ATTACHMENTS}
-        )
-    checked = [(f, *validate_attachment(f)) for f in files]
+    checked = _checked_files(files, already=post.attachments.count() if files else 0)
     vector = None
     if title.strip() != thread.title or body != thread.body:
         vector = post_encode(title=title, body=body)  # before the write lock
-    structured = {
-        "kind": kind,
-        "device_model": device_model.strip()[:80],
-        "os_version": os_version.strip()[:40],
-        "reproducibility": reproducibility,
-        "severity": severity,
-        "steps": steps,
-        "expected": expected,
-        "actual": actual,
-    }
     with transaction.atomic():
         edited_before, old_title = thread.edited_at, thread.title
         thread_edit(thread=thread, by=by, title=title, body=body, tags=tags)
@@ -211,15 +215,7 @@ def painpoint_edit(
             index_changed()
         if changed:
             post.save(update_fields=changed)
-        for upload, file_kind, content_type in checked:
-            Attachment.objects.create(
-                post=post,
-                file=upload,
-                kind=file_kind,
-                name=upload.name[:200],
-                size=upload.size,
-                content_type=content_type,
-            )
+        _attach(post, checked)
         if (changed or checked) and thread.edited_at == edited_before:
             thread.edited_at = timezone.now()
             thread.save(update_fields=["edited_at"])

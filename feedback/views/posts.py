@@ -133,9 +133,8 @@ class PainPointEditView(forum.ThreadEditView):
         initial = super().initial_for(thread)
         post = self._post(thread)
         if post is not None:
-            for field in PainPointForm.base_fields:
-                if field not in initial and field != "attachments":
-                    initial[field] = getattr(post, field)
+            for field in PainPoint.STRUCTURE_FIELDS:
+                initial[field] = getattr(post, field)
         return initial
 
     def save(self, request, thread, data):
