@@ -59,7 +59,9 @@ def test_only_the_author_or_a_moderator_may_edit(client, other_fan, moderator, t
     url = f"/t/{thread.pk}/edit/"
     assert client.get(url).status_code == 302  # to the login page
     client.force_login(other_fan)
-    assert client.get(url).status_code == 403
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert "You cannot edit this post." in refused.content.decode()  # says why
     data = {"title": "Hijacked", "body": "Mine now", "tags": ""}
     assert client.post(url, data).status_code == 403
     assert url not in client.get(f"/t/{thread.pk}/").content.decode()

@@ -49,6 +49,15 @@ def test_unknown_board_is_404(client):
     assert client.get("/b/nope/").status_code == 404
 
 
+def test_a_missing_page_is_the_forums_own_404(client, db):
+    response = client.get("/b/nope/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page and 'class="site-header"' in page
+    assert 'action="/search/"' in page  # a way on: search and the home link
+    assert client.get("/no/such/page/").status_code == 404
+
+
 def test_favicon_ico_leads_to_the_icon(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
