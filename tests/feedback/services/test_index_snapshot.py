@@ -129,3 +129,39 @@ def test_no_warm_up_unless_asked(settings):
     settings.FANLOOP_INDEX_WARMUP = False
     assert warm_up() is None
     assert theme_index._state.index is None
+
+
+def test_a_snapshot_from_before_or_after_an_edit_serves_the_new_text(
+    snapshot_path, caplog, django_capture_on_commit_callbacks
+):
+    from feedback.services.index import save_snapshot
+    from feedback.services.posts import painpoint_edit
+
+    posts = [make_post(title=t) for t in TITLES]
+    index_reset()
+    get_index()  # builds and saves: the snapshot has the old text
+    edited = posts[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        painpoint_edit(
+            post=edited,
+            by=edited.thread.author,
+            title="Bluetooth headphones cut out during calls",
+            body="Bluetooth audio cuts out every few seconds during calls.",
+        )
+
+    def terms_of(index, pk):
+        return set(index.terms[index.row_of[pk]])
+
+    for _ in range(2):  # loaded from the old snapshot, then from one saved after
+        index_reset()
+        with caplog.at_level(logging.INFO, logger="feedback.services.index"):
+            index = get_index()
+        assert "loaded from" in caplog.text
+        caplog.clear()
+        assert any("bluetooth" in t for t in terms_of(index, edited.pk))
+        assert not any("camera" in t for t in terms_of(index, edited.pk))
+        assert len(index) == len(TITLES)
+        assert _state(index) == dict(
+            PainPoint.objects.exclude(theme=None).values_list("pk", "theme_id")
+        )
+        save_snapshot()
