@@ -10,6 +10,9 @@ urlpatterns = [
     path("b/<slug:slug>/new/", forum.ThreadCreateView.as_view(), name="thread_new"),
     path("t/<int:pk>/", forum.ThreadView.as_view(), name="thread"),
     path("t/<int:pk>/edit/", forum.ThreadEditView.as_view(), name="thread_edit"),
+    path(
+        "t/<int:pk>/history/", forum.ThreadHistoryView.as_view(), name="thread_history"
+    ),
     path("t/<int:pk>/reply/", forum.ReplyCreateView.as_view(), name="reply_new"),
     path("t/<int:pk>/like/", forum.thread_like, name="thread_like"),
     path("t/<int:pk>/mod/<str:action>/", forum.thread_moderate, name="thread_mod"),

@@ -1,5 +1,13 @@
 from community.models.fans import ApiToken, Badge, Fan, FanBadge, ReputationEntry
-from community.models.forum import Board, Flag, Reply, ReplyLike, Thread, ThreadLike
+from community.models.forum import (
+    Board,
+    Flag,
+    Reply,
+    ReplyLike,
+    Thread,
+    ThreadLike,
+    ThreadRevision,
+)
 from community.models.notifications import Notification
 
 __all__ = [
@@ -15,4 +23,5 @@ __all__ = [
     "ReputationEntry",
     "Thread",
     "ThreadLike",
+    "ThreadRevision",
 ]

@@ -151,6 +151,31 @@ class ReplyLike(models.Model):
         return f"{self.fan_id} likes reply {self.reply_id}"
 
 
+class ThreadRevision(models.Model):
+    """A thread's title and text as they were before an edit: moderators (and the
+    author) can see what changed, so a post that gathered votes for one problem
+    cannot quietly become another."""
+
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="revisions"
+    )
+    title = models.CharField(_("title"), max_length=160)
+    body = models.TextField(_("body"))
+    # Who made the edit that replaced this version, and when.
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    edited_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["thread", "-edited_at"], name="revision_thread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.thread_id} before {self.edited_at:%Y-%m-%d %H:%M}"
+
+
 class Flag(models.Model):
     """A fan's report of a thread or reply for moderators to look at."""
 

@@ -10,7 +10,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.models import Board, Fan, Reply, ReplyLike, Thread, ThreadLike
+from community.models import (
+    Board,
+    Fan,
+    Reply,
+    ReplyLike,
+    Thread,
+    ThreadLike,
+    ThreadRevision,
+)
 from community.pagecache import board_touch
 from community.services.notifications import notify
 from community.text import render_markdown
@@ -68,6 +76,13 @@ def thread_can_edit(*, thread: Thread, fan) -> bool:
     return thread.author_id == fan.pk and not (thread.is_locked or thread.is_hidden)
 
 
+def thread_can_see_history(*, thread: Thread, fan) -> bool:
+    """Earlier versions are for moderators, product managers and the author."""
+    if not fan.is_authenticated:
+        return False
+    return fan.is_moderator or fan.is_pm or thread.author_id == fan.pk
+
+
 @transaction.atomic
 def thread_edit(
     *,
@@ -84,7 +99,15 @@ def thread_edit(
     if not title or not body.strip():
         raise ValidationError(_("A thread needs a title and a body."))
     fields = []
+    now = timezone.now()
     if title != thread.title or body != thread.body:
+        ThreadRevision.objects.create(
+            thread=thread,
+            title=thread.title,
+            body=thread.body,
+            edited_by=by,
+            edited_at=now,
+        )
         thread.title, thread.body = title, body
         thread.body_html = render_markdown(body)
         fields += ["title", "body", "body_html"]
@@ -94,7 +117,7 @@ def thread_edit(
             thread.tags.set(tag_list, clear=True)
             fields.append("tags")
     if fields:
-        thread.edited_at = timezone.now()
+        thread.edited_at = now
         # Saving the row (tags included) is what re-indexes it for search.
         thread.save(update_fields=[f for f in fields if f != "tags"] + ["edited_at"])
         board_touch(thread.board_id)

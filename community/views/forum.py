@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
@@ -215,6 +216,27 @@ class ReplyEditView(View):
         )
 
 
+@method_decorator(login_required, name="dispatch")
+class ThreadHistoryView(View):
+    """What an edited thread said before: each earlier version, newest first."""
+
+    def get(self, request, pk):
+        thread = selectors.thread_get_for_fan(pk=pk, viewer=request.user)
+        if not forum.thread_can_see_history(thread=thread, fan=request.user):
+            raise PermissionDenied(
+                _("Only moderators, product managers and the author see this.")
+            )
+        revisions = Paginator(
+            thread.revisions.select_related("edited_by").order_by("-edited_at", "-pk"),
+            25,
+        ).get_page(request.GET.get("page", 1))
+        return render(
+            request,
+            "community/thread_history.html",
+            {"thread": thread, "revisions": revisions},
+        )
+
+
 class ThreadView(View):
     template_name = "community/thread.html"
 
@@ -236,6 +258,8 @@ class ThreadView(View):
             "form": ReplyForm(),
             "flag_form": FlagForm(),
             "can_edit": forum.thread_can_edit(thread=thread, fan=request.user),
+            "can_see_history": thread.edited_at is not None
+            and forum.thread_can_see_history(thread=thread, fan=request.user),
             **extra,
         }
         return render(request, template or self.template_name, context, status=status)

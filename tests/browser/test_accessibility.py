@@ -49,7 +49,8 @@ def test_fan_and_pm_pages_have_no_wcag_violations(page, fan, pm):
     assert _violations(page, axe, anonymous + ["/no/such/page/"]) == []
 
     _login(page, fan.username)
-    mine = ["/b/camera/new/", f"/t/{post.pk}/edit/", "/notifications/", "/settings/"]
+    mine = ["/b/camera/new/", f"/t/{post.pk}/edit/", f"/t/{post.pk}/history/"]
+    mine += ["/notifications/", "/settings/"]
     assert (
         _violations(page, axe, mine + [f"/u/{fan.username}/", "/search/?q=camera"])
         == []

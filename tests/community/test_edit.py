@@ -133,3 +133,32 @@ def test_a_hidden_reply_or_locked_thread_is_closed_to_its_author(
     assert fan_client.get(f"/r/{reply.pk}/edit/").status_code == 403
     assert fan_client.post(f"/r/{reply.pk}/edit/", {"body": "x"}).status_code == 403
     assert Reply.objects.get(pk=reply.pk).body == "Mine"
+
+
+def test_earlier_versions_are_kept_for_moderators_pms_and_the_author(
+    client, fan, other_fan, moderator, pm, thread
+):
+    from community.services.forum import thread_edit
+
+    thread_edit(thread=thread, by=fan, title="Second title", body="Second text")
+    thread_edit(thread=thread, by=moderator, title="Third title", body="Third text")
+    url = f"/t/{thread.pk}/history/"
+    for viewer in (fan, moderator, pm):
+        client.force_login(viewer)
+        page = client.get(url).content.decode()
+        assert page.index("Second title") < page.index("Old title")  # newest first
+        assert "Third text" not in page  # the current version is on its page
+        assert "It **crashes**." in page  # as written, escaped, not rendered
+        assert url in client.get(f"/t/{thread.pk}/").content.decode()
+    client.force_login(other_fan)
+    assert client.get(url).status_code == 403
+    assert url not in client.get(f"/t/{thread.pk}/").content.decode()
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_an_edit_that_changes_only_tags_keeps_no_version(fan, thread):
+    from community.services.forum import thread_edit
+
+    thread_edit(thread=thread, by=fan, title=thread.title, body=thread.body, tags=["x"])
+    assert not thread.revisions.exists() and thread.edited_at is not None
