@@ -32,10 +32,15 @@ class PostOut(Schema):
     author: str
     device_model: str
     os_version: str
+    reproducibility: str
     severity: int
+    steps: str
+    expected: str
+    actual: str
     votes: int
     theme: int | None
     created_at: datetime
+    edited_at: datetime | None
     url: str
 
     @staticmethod
@@ -50,10 +55,15 @@ class PostOut(Schema):
             "author": thread.author.username,
             "device_model": post.device_model,
             "os_version": post.os_version,
+            "reproducibility": post.reproducibility,
             "severity": post.severity,
+            "steps": post.steps,
+            "expected": post.expected,
+            "actual": post.actual,
             "votes": post.vote_count,
             "theme": post.theme_id,
             "created_at": post.created_at,
+            "edited_at": thread.edited_at,
             "url": thread.get_absolute_url(),
         }
 

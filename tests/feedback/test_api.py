@@ -145,8 +145,12 @@ def patch_json(client, url, data, **extra):
 def test_author_patches_a_post_and_others_cannot(client, fan, other_fan, moderator):
     post = make_post(title=CAMERA, author=fan, severity=2, device_model="Xiaomi 14")
     url = f"/api/v1/posts/{post.pk}"
+    assert client.get(url).json()["edited_at"] is None
     response = patch_json(
-        client, url, {"severity": 4, "os_version": "OS 2.0.3"}, **bearer(fan)
+        client,
+        url,
+        {"severity": 4, "os_version": "OS 2.0.3", "steps": "1. open camera"},
+        **bearer(fan),
     )
     assert response.status_code == 200
     data = response.json()
@@ -155,7 +159,8 @@ def test_author_patches_a_post_and_others_cannot(client, fan, other_fan, moderat
         "OS 2.0.3",
         "Xiaomi 14",
     )
-    assert data["title"] == CAMERA
+    assert data["title"] == CAMERA and data["steps"] == "1. open camera"
+    assert data["edited_at"] is not None
     response = patch_json(client, url, {"title": "Hijacked"}, **bearer(other_fan))
     assert response.status_code == 403 and response.json()["detail"]
     assert (
