@@ -242,7 +242,11 @@ class ThreadView(View):
 
     def get(self, request, pk):
         thread = selectors.thread_get_for_fan(pk=pk, viewer=request.user)
-        return self.render_thread(request, thread)
+        return self.show(request, thread)
+
+    def show(self, request, thread, status=200, **extra):
+        """The thread's page; subclasses add what their boards show."""
+        return self.render_thread(request, thread, status=status, **extra)
 
     def render_thread(self, request, thread, template=None, status=200, **extra):
         replies = selectors.reply_page(
@@ -267,6 +271,8 @@ class ThreadView(View):
 
 @method_decorator(login_required, name="dispatch")
 class ReplyCreateView(View):
+    thread_view = None  # the page shown again on failure (default: ThreadView)
+
     def post(self, request, pk):
         thread = selectors.thread_get_for_fan(pk=pk, viewer=request.user)
         form = ReplyForm(request.POST)
@@ -284,7 +290,7 @@ class ReplyCreateView(View):
             group="reply",
             setting="FANLOOP_RATE_REPLY",
             save=save,
-            again=lambda status: ThreadView().render_thread(
+            again=lambda status: (self.thread_view or ThreadView)().show(
                 request, thread, status=status, form=form
             ),
         )

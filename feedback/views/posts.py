@@ -147,14 +147,21 @@ class PainPointEditView(forum.ThreadEditView):
 
 
 class ThreadView(forum.ThreadView):
-    def get(self, request, pk):
-        thread = community_selectors.thread_get_for_fan(pk=pk, viewer=request.user)
+    def show(self, request, thread, status=200, **extra):
         post = None
         if thread.board.is_feedback:
             post = selectors.painpoint_for_thread(thread=thread, viewer=request.user)
         if post is None:
-            return self.render_thread(request, thread)
-        return self.render_thread(request, thread, "feedback/thread.html", post=post)
+            return super().show(request, thread, status=status, **extra)
+        return self.render_thread(
+            request, thread, "feedback/thread.html", status=status, post=post, **extra
+        )
+
+
+class ReplyCreateView(forum.ReplyCreateView):
+    """A refused reply in a feedback board shows the pain point's page again."""
+
+    thread_view = ThreadView
 
 
 @login_required

@@ -265,3 +265,17 @@ def test_theme_page_queries_do_not_grow_with_its_posts(
     client.get(theme.get_absolute_url())  # warm the index
     with django_assert_max_num_queries(13):
         assert client.get(theme.get_absolute_url()).status_code == 200
+
+
+def test_a_refused_reply_on_a_pain_point_shows_its_page_again(
+    fan_client, fan, settings
+):
+    settings.FANLOOP_RATE_REPLY = "1/m"
+    post = make_post(title=CAMERA, device_model="Xiaomi 14")
+    url = f"/t/{post.pk}/reply/"
+    assert fan_client.post(url, {"body": "Same here"}).status_code == 302
+    response = fan_client.post(url, {"body": "Same on my Mi 14, keep this"})
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "keep this" in page  # the reply's text is kept
+    assert "Xiaomi 14" in page and f'action="/p/{post.pk}/vote/"' in page
