@@ -8,6 +8,15 @@ from daphne.testing import DaphneProcess
 from tests.factories.community import PASSWORD
 
 
+def login(page, username, password=PASSWORD):
+    """Log in through the real form and wait until it has let the fan in."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login" not in url)
+
+
 class FreshLayersDaphne(DaphneProcess):
     """The server is a forked process: drop channel layers (and their Redis
     connections) inherited from the test process, or group messages get lost."""
@@ -40,8 +49,4 @@ class BrowserLiveTestCase(ChannelsLiveServerTestCase):
         return context.new_page()
 
     def login(self, page, username, password=PASSWORD):
-        page.goto("/accounts/login/")
-        page.fill("input[name=login]", username)
-        page.fill("input[name=password]", password)
-        page.click("form button[type=submit]")
-        page.wait_for_url(lambda url: "/accounts/login" not in url)
+        login(page, username, password)

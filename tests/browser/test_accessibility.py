@@ -5,20 +5,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from feedback.services import votes
-from tests.factories.community import PASSWORD, FanFactory, make_reply
+from tests.browser.live import login
+from tests.factories.community import FanFactory, make_reply
 from tests.factories.feedback import make_post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}}
-
-
-def _login(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
 
 
 def _violations(page, axe, urls) -> list[str]:
@@ -48,7 +41,7 @@ def test_fan_and_pm_pages_have_no_wcag_violations(page, fan, pm):
     anonymous = ["/", "/b/camera/", f"/t/{post.pk}/", "/themes/", "/accounts/login/"]
     assert _violations(page, axe, anonymous + ["/no/such/page/"]) == []
 
-    _login(page, fan.username)
+    login(page, fan.username)
     mine = ["/b/camera/new/", f"/t/{post.pk}/edit/", f"/t/{post.pk}/history/"]
     mine += ["/notifications/", "/settings/"]
     assert (
@@ -57,6 +50,6 @@ def test_fan_and_pm_pages_have_no_wcag_violations(page, fan, pm):
     )
 
     page.context.clear_cookies()
-    _login(page, "pm")
+    login(page, "pm")
     pm_pages = [post.theme.get_absolute_url(), "/triage/", "/roadmap/"]
     assert _violations(page, axe, pm_pages + [f"/t/{post.pk}/edit/"]) == []

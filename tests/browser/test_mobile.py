@@ -3,20 +3,12 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories.community import PASSWORD
+from tests.browser.live import login
 from tests.factories.feedback import make_post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
-
-
-def _login(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
 
 
 def _overflow(page) -> int:
@@ -35,7 +27,7 @@ def test_pages_fit_a_phone_and_tables_label_their_cells(page, pm):
     make_post(title="The camera crashes every time night mode is on")
     theme = post.theme
     page.set_viewport_size(PHONE)
-    _login(page, "pm")
+    login(page, "pm")
     for url in (
         "/",
         "/b/camera/",
@@ -69,7 +61,7 @@ def test_suggestions_stay_in_sight_while_a_fan_types_on_a_phone(page, fan):
     the bottom of the screen, and the fan can hide them."""
     post = make_post(title="Camera app crashes when I switch to night mode")
     page.set_viewport_size(PHONE)
-    _login(page, fan.username)
+    login(page, fan.username)
     page.goto("/b/camera/new/")
     page.click("input[name=title]")
     page.keyboard.type("Camera crashes in night mode", delay=20)
