@@ -171,8 +171,8 @@ def painpoint_edit(
 
     The post stays in its theme (a fan's edit is not a reason to move votes
     around; ``recluster`` reconsiders it with every other unpinned post); a theme
-    still named after the post follows its new title. When the text the encoder
-    reads changes, the post is encoded again and its ``revision`` bumped, so every
+    still named after the post follows its new title. When the title or text
+    changes, the post is encoded again and its ``revision`` bumped, so every
     process's index replaces its vector and terms.
     """
     unknown = set(changes) - set(PainPoint.STRUCTURE_FIELDS)
@@ -208,7 +208,9 @@ def painpoint_edit(
         changed = [f for f, v in structured.items() if getattr(post, f) != v]
         for field in changed:
             setattr(post, field, structured[field])
-        if vector is not None and vector != bytes(post.vector or b""):
+        if vector is not None:
+            # The text changed: the index's terms (title and body) must follow
+            # even when the vector (the title, mostly) did not.
             post.vector = vector
             post.revision += 1
             changed += ["vector", "revision"]

@@ -86,6 +86,19 @@ def test_a_new_text_is_encoded_again_and_the_index_follows(
     assert len(index) == 2
 
 
+def test_a_body_only_edit_reaches_the_index_terms(
+    fan_client, fan, django_capture_on_commit_callbacks
+):
+    post = make_post(title=CAMERA, author=fan, body="It crashes.")
+    index = get_index()
+    body = "It crashes, and the gallery loses the photo too."
+    with django_capture_on_commit_callbacks(execute=True):
+        response = edit(fan_client, post, title=CAMERA, body=body)
+    assert response.status_code == 302
+    assert PainPoint.objects.get(pk=post.pk).revision == 1
+    assert any("galler" in term for term in get_index().terms[index.row_of[post.pk]])
+
+
 def test_another_process_replaces_the_edited_post_on_its_next_use(
     fan_client, fan, django_capture_on_commit_callbacks
 ):
