@@ -103,9 +103,14 @@ class PainPointEditView(forum.ThreadEditView):
     may add files; other threads are edited as plain threads."""
 
     def _post(self, thread):
-        if not thread.board.is_feedback:
-            return None
-        return PainPoint.objects.filter(pk=thread.pk).first()
+        """The thread's pain point (None in other boards), read once a request."""
+        if not hasattr(thread, "edited_post"):
+            thread.edited_post = (
+                PainPoint.objects.filter(pk=thread.pk).first()
+                if thread.board.is_feedback
+                else None
+            )
+        return thread.edited_post
 
     def form_for(self, thread, data=None, files=None, initial=None):
         post = self._post(thread)

@@ -176,3 +176,17 @@ def test_edit_page_of_a_hidden_post_is_404_for_fans(client, other_fan, moderator
     assert client.get(f"/t/{post.pk}/edit/").status_code == 404
     client.force_login(moderator)
     assert client.get(f"/t/{post.pk}/edit/").status_code == 200
+
+
+def test_the_edit_form_reads_its_pain_point_once(
+    fan_client, fan, django_assert_max_num_queries
+):
+    post = make_post(title=CAMERA, author=fan)
+    with django_assert_max_num_queries(12) as captured:
+        assert fan_client.get(f"/t/{post.pk}/edit/").status_code == 200
+    reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "feedback_painpoint"' in q["sql"]
+    ]
+    assert len(reads) == 1, reads
