@@ -141,3 +141,32 @@ def test_saving_replaces_the_file_whole(lexical, tmp_path):
     assert read_meta(path)["watermark"] == 2
     assert [p.name for p in path.parent.iterdir()] == ["index.npz"]
     assert "fingerprint" in json.dumps(read_meta(path))
+
+
+def test_queries_between_adds_see_every_added_post(engine, tmp_path):
+    """Postings keep their query arrays and extend them with the rows added
+    since: an index asked after every new post, built or loaded from a
+    snapshot, answers as one built with all the posts at once."""
+    texts, blobs = _posts(engine, n=60)
+    more_texts, more_blobs = _posts(engine, n=30, seed=6)
+    posts = list(zip(texts + more_texts, blobs + more_blobs, strict=True))
+
+    def add(index, start, stop, ask):
+        for i in range(start, stop):
+            text, blob = posts[i]
+            index.add(100 + i, blob, 1 + i % 5, text)
+            if ask:
+                index.similar(engine.encode_query(text), text, k=3)
+
+    at_once = ThemeIndex(engine)
+    add(at_once, 0, len(posts), ask=False)
+    stepwise = ThemeIndex(engine)
+    add(stepwise, 0, len(posts), ask=True)
+    assert _answers(engine, stepwise, QUERIES) == _answers(engine, at_once, QUERIES)
+
+    first = ThemeIndex(engine)
+    add(first, 0, len(texts), ask=False)
+    save(first, tmp_path / "index.npz", {})
+    loaded, _ = load(tmp_path / "index.npz", engine)
+    add(loaded, len(texts), len(posts), ask=True)
+    assert _answers(engine, loaded, QUERIES) == _answers(engine, at_once, QUERIES)
