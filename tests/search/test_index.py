@@ -102,3 +102,26 @@ def _pages():
 
 
 PAGES = _pages()
+
+
+def test_reindexing_writes_only_documents_that_changed(post, indexed):
+    from fanloop.search.indexing import index_now
+
+    thread = post("Battery drains overnight", body="Empty by the morning")
+    other = post("Camera app crashes")
+    rows = dict(
+        SearchDocument.objects.filter(kind="post").values_list("object_id", "pk")
+    )
+
+    thread.title = "Battery drains in standby"
+    Thread.objects.filter(pk=thread.pk).update(title=thread.title)  # no signal
+    assert index_now("post", [thread.pk, other.pk]) == 2
+
+    after = dict(
+        SearchDocument.objects.filter(kind="post").values_list("object_id", "pk")
+    )
+    assert after[other.pk] == rows[other.pk]  # unchanged: not rewritten
+    assert after[thread.pk] != rows[thread.pk]
+    assert find("standby").total == 1
+    assert find("overnight").total == 0
+    assert find("camera").total == 1

@@ -20,6 +20,8 @@ from fanloop.search.query import Alternative, ParsedQuery, index_terms
 from fanloop.search.types import BackendResults, Filters, Hit
 
 TABLE = SearchDocument._meta.db_table
+# The columns a document sets, in the order of ``DatabaseBackend._fields``.
+STORED = ("board_id", "status", "tags", "created_at", "hidden", "title", "body")
 # A search ranks at most this many matches, the newest: enough for 50 pages of 20,
 # and a bound on the work a one-word query does against a large forum.
 CANDIDATES = 1000
@@ -202,29 +204,56 @@ class DatabaseBackend:
     # --- writes ------------------------------------------------------------------
 
     @staticmethod
-    def _row(kind: str, doc: Document) -> SearchDocument:
+    def _fields(doc: Document) -> tuple:
+        """The stored columns a document sets (its terms follow from them)."""
+        return (
+            doc.board,
+            doc.status,
+            (" " + " ".join(doc.tags) + " ")[:500] if doc.tags else "",
+            doc.created_at,
+            doc.hidden,
+            doc.title[:300],
+            doc.body,
+        )
+
+    @classmethod
+    def _row(cls, kind: str, doc: Document) -> SearchDocument:
+        values = dict(zip(STORED, cls._fields(doc), strict=True))
         return SearchDocument(
             kind=kind,
             object_id=doc.id,
-            board_id=doc.board,
-            status=doc.status,
-            tags=(" " + " ".join(doc.tags) + " ")[:500] if doc.tags else "",
-            created_at=doc.created_at,
-            hidden=doc.hidden,
-            title=doc.title[:300],
-            body=doc.body,
-            title_terms=index_terms(doc.title),
+            **values,
+            title_terms=index_terms(values["title"]),
             body_terms=index_terms(doc.body),
         )
 
     def index(
         self, kind: str, batch: list[tuple[int, Document | None]], removed=()
     ) -> None:
-        ids = [pk for pk, _doc in batch] + list(removed)
+        """Write the documents that differ from the stored ones and drop the
+        removed. A write re-indexes more than it changes (a new post re-indexes
+        its theme, whose text quotes only its most voted titles; a vote, its
+        post): comparing first spares the delete, insert and full-text update of
+        an unchanged document (~1.5 ms)."""
+        docs = {pk: doc for pk, doc in batch if doc is not None}
+        stored = {
+            row[0]: row[1:]
+            for row in SearchDocument.objects.filter(
+                kind=kind, object_id__in=list(docs)
+            ).values_list("object_id", *STORED)
+        }
+        changed = {
+            pk: doc for pk, doc in docs.items() if stored.get(pk) != self._fields(doc)
+        }
+        gone = [pk for pk, doc in batch if doc is None] + list(removed)
+        stale = gone + [pk for pk in changed if pk in stored]
+        if not stale and not changed:
+            return
         with transaction.atomic():
-            SearchDocument.objects.filter(kind=kind, object_id__in=ids).delete()
+            if stale:
+                SearchDocument.objects.filter(kind=kind, object_id__in=stale).delete()
             SearchDocument.objects.bulk_create(
-                [self._row(kind, doc) for _pk, doc in batch if doc is not None]
+                [self._row(kind, doc) for doc in changed.values()]
             )
 
     def rebuild(
