@@ -79,6 +79,9 @@ def main() -> None:
     from django.test import Client
 
     call_command("migrate", verbosity=0)  # a copy made before newer migrations
+    from fanloop.warmup import limit_threads
+
+    limit_threads()  # as a server process does (fanloop/asgi.py, wsgi.py)
 
     from community.models import Board, Fan
     from community.services.fans import token_issue

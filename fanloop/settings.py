@@ -329,6 +329,10 @@ FANLOOP_INDEX_SNAPSHOT = os.environ.get(
 # Load (or build) that index on a background thread when a server process starts
 # (fanloop/wsgi.py, asgi.py), instead of in the first request that needs it.
 FANLOOP_INDEX_WARMUP = env_bool("FANLOOP_INDEX_WARMUP", False)
+# BLAS threads of a server process (0: the library's default, one per core). The
+# products of one request are small; OpenBLAS's extra thread spins after each one
+# and took a core from the other workers (fanloop/warmup.py).
+FANLOOP_BLAS_THREADS = int(os.environ.get("FANLOOP_BLAS_THREADS", "1"))
 
 # End of the voting week: weekday (Monday = 0), local time and time zone. The weekly
 # backlog of week W is built from votes and posts before W's cut-off.
