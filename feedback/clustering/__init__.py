@@ -42,7 +42,14 @@ and loaded from one .npz file, so new processes skip building it), types
 """
 
 from feedback.clustering.batch import label, recluster
-from feedback.clustering.engine import Engine, get_engine, post_text
+from feedback.clustering.engine import (
+    ENCODER_ID,
+    Engine,
+    encoder_text,
+    get_engine,
+    post_text,
+    query_encoder_text,
+)
 from feedback.clustering.index import ThemeIndex
 from feedback.clustering.types import (
     Assignment,
@@ -53,6 +60,7 @@ from feedback.clustering.types import (
 )
 
 __all__ = [
+    "ENCODER_ID",
     "Assignment",
     "Engine",
     "PostText",
@@ -61,7 +69,9 @@ __all__ = [
     "ThemeDraft",
     "ThemeIndex",
     "get_engine",
+    "encoder_text",
     "label",
     "post_text",
+    "query_encoder_text",
     "recluster",
 ]

