@@ -31,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pages  # noqa: E402 - the production server helpers of bench/pages.py
+from api_posts import TITLES  # noqa: E402 - the same posts as the one-at-a-time bench
 
 OUT = pages.OUT
 GROWN = OUT / "api-100000.sqlite3"
@@ -49,17 +50,6 @@ fan = Fan.objects.filter(is_active=True).order_by("pk").first()
 board = Board.objects.filter(is_feedback=True).order_by("pk").first()
 print(token_issue(fan=fan, name="load") + " " + board.slug)
 """
-
-TITLES = [
-    "Camera crashes when switching to night mode",
-    "相机夜景模式闪退",
-    "Battery drains overnight on standby",
-    "鎖屏後通知延遲很久才到",
-    "Keyboard lags when typing fast in chat apps",
-    "Gallery cloud sync stuck at 99 percent",
-    "Please add a dark theme to settings",
-    "指纹解锁经常识别失败",
-]
 
 
 def fan(port: int, token: str, board: str, n: int, seed: int, out: dict) -> None:
