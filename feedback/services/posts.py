@@ -127,9 +127,9 @@ def painpoint_create(
     if kind not in PainPoint.Kind.values:
         raise ValidationError(_("Choose bug, suggestion or complaint."))
     checked = _checked_files(list(attachments))
-    # Encoding takes milliseconds of CPU: do it before taking the write lock. (On a
-    # helper thread beside the writes it gained nothing on 2 cores, where the
-    # encoder's two threads already use both, and held SQLite's lock meanwhile.)
+    # Encoding takes milliseconds of CPU (none when the form's suggestions already
+    # encoded these words): do it before taking the write lock. (On a helper
+    # thread beside the writes it would hold SQLite's lock meanwhile.)
     vector = post_encode(title=title, body=body)
     with transaction.atomic():
         thread = thread_create(
