@@ -75,15 +75,11 @@ def save(index: ThemeIndex, path: str | os.PathLike, meta: dict) -> None:
     entries = [index.postings[t].entries() for t in vocab]
     post_ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
     np.cumsum([len(rows) for rows, _ in entries], out=post_ptr[1:])
-    post_rows = np.fromiter(
-        (r for rows, _ in entries for r in rows),
-        dtype=np.int32,
-        count=int(post_ptr[-1]),
+    post_rows = np.concatenate(
+        [rows for rows, _ in entries] or [np.zeros(0, dtype=np.int32)]
     )
-    post_weights = np.fromiter(
-        (w for _, weights in entries for w in weights),
-        dtype=np.float64,
-        count=int(post_ptr[-1]),
+    post_weights = np.concatenate(
+        [weights for _, weights in entries] or [np.zeros(0, dtype=np.float64)]
     )
     del entries
     slots = len(index.theme_keys)
