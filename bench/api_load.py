@@ -3,8 +3,9 @@
 ``api_posts.py`` times one request at a time in one process; here a production
 server (gunicorn, 2 sync workers, DEBUG off) on a copy of its 100,000-post forum
 (run ``api_posts.py --posts 100000`` first) serves ``--clients`` fans at once,
-each sending ``--n`` ``POST /api/v1/posts`` and then ``--n`` suggestion requests
-(``GET /api/v1/similar?per_theme=true``, a new text each) over HTTP on 127.0.0.1.
+each sending ``--n`` ``POST /api/v1/posts`` straight to the API, then ``--n`` the
+form's way: a suggestion request (``GET /api/v1/similar?per_theme=true``) for the
+typed title and body, then the post of those words, over HTTP on 127.0.0.1.
 Prints p50/p95 latency and requests per second for each server setting:
 ``FANLOOP_ENCODER_THREADS`` (the encoder's OpenMP threads) and
 ``FANLOOP_BLAS_THREADS`` (NumPy's BLAS threads in a server process, 0 = the
@@ -53,34 +54,36 @@ print(token_issue(fan=fan, name="load") + " " + board.slug)
 
 
 def fan(port: int, token: str, board: str, n: int, seed: int, out: dict) -> None:
-    """One fan: ``n`` posts, then ``n`` suggestion requests, one at a time."""
+    """One fan: ``n`` posts sent straight to the API (as an integrator does), then
+    ``n`` through the form's way: suggestions for the typed title and body, then
+    the post of those words (which takes the vector the suggestions computed)."""
     rng = random.Random(seed)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def send(kind, method, path, body=None, expect=200):
+        started = time.perf_counter()
+        conn.request(method, path, body, headers)
+        response = conn.getresponse()
+        response.read()
+        out[kind].append(time.perf_counter() - started)
+        if response.status != expect:
+            out["errors"].append(response.status)
+
+    def payload(title, body):
+        return json.dumps({"board": board, "kind": "bug", "title": title, "body": body})
+
     for i in range(n):
         title = f"{rng.choice(TITLES)} ({seed}-{i})"
-        body = json.dumps(
-            {"board": board, "kind": "bug", "title": title, "body": f"{title}. Again."}
-        )
-        started = time.perf_counter()
-        conn.request("POST", "/api/v1/posts", body, headers)
-        response = conn.getresponse()
-        response.read()
-        out["post"].append(time.perf_counter() - started)
-        if response.status != 201:
-            out["errors"].append(response.status)
+        send("post", "POST", "/api/v1/posts", payload(title, f"{title}. Again."), 201)
     for i in range(n):
-        text = f"{rng.choice(TITLES)} {seed} {i}"
-        path = "/api/v1/similar?" + urllib.parse.urlencode(
-            {"text": text, "per_theme": "true"}
+        title = f"{rng.choice(TITLES)} ({seed}-{i}f)"
+        body = f"Since the update. {seed} {i}"
+        query = urllib.parse.urlencode(
+            {"text": f"{title}\n{body}", "per_theme": "true"}
         )
-        started = time.perf_counter()
-        conn.request("GET", path, headers=headers)
-        response = conn.getresponse()
-        response.read()
-        out["similar"].append(time.perf_counter() - started)
-        if response.status != 200:
-            out["errors"].append(response.status)
+        send("similar", "GET", f"/api/v1/similar?{query}")
+        send("form_post", "POST", "/api/v1/posts", payload(title, body), 201)
     conn.close()
 
 
@@ -89,10 +92,10 @@ def measure(env: dict, clients: int, n: int, token: str, board: str) -> dict:
     proc = pages.start_server(env, port, workers=2, server="gunicorn")
     try:
         pages.wait_ready(f"http://127.0.0.1:{port}/api/v1/themes", proc)
-        warm = {"post": [], "similar": [], "errors": []}
+        warm = {"post": [], "similar": [], "form_post": [], "errors": []}
         fan(port, token, board, 4, seed=999, out=warm)  # each worker's first requests
         fan(port, token, board, 4, seed=998, out=warm)
-        out = {"post": [], "similar": [], "errors": []}
+        out = {"post": [], "similar": [], "form_post": [], "errors": []}
         started = time.perf_counter()
         threads = [
             threading.Thread(target=fan, args=(port, token, board, n, seed, out))
@@ -138,25 +141,29 @@ def main() -> None:
 
     print()
     print(
-        f"{args.clients} fans at once, {args.n} posts then {args.n} suggestion "
-        f"requests each; gunicorn × 2 workers, 100,000 posts, SQLite"
+        f"{args.clients} fans at once, {args.n} posts, then {args.n} suggestion "
+        f"requests each followed by the post of their text; gunicorn × 2 workers, "
+        f"100,000 posts, SQLite"
     )
     header = (
         f"{'encoder':>7} {'BLAS':>7} {'POST p50':>9} {'p95':>6} "
-        f"{'similar p50':>12} {'p95':>6} {'req/s':>6} {'errors':>6}"
+        f"{'similar p50':>12} {'p95':>6} {'form POST p50':>14} {'p95':>6} "
+        f"{'req/s':>6} {'errors':>6}"
     )
     print(header)
     print("-" * len(header))
+
+    def ms(values, q):
+        return 1000 * statistics.quantiles(values, n=100)[q - 1]
+
     for encoder, blas, r in rows:
-        post, similar = r["post"], r["similar"]
-
-        def ms(values, q):
-            return 1000 * statistics.quantiles(values, n=100)[q - 1]
-
+        post, similar, form = r["post"], r["similar"], r["form_post"]
         print(
             f"{encoder:>7} {blas or 'default':>7} {ms(post, 50):>9.1f} "
             f"{ms(post, 95):>6.1f} {ms(similar, 50):>12.1f} {ms(similar, 95):>6.1f} "
-            f"{(len(post) + len(similar)) / r['seconds']:>6.1f} {len(r['errors']):>6}"
+            f"{ms(form, 50):>14.1f} {ms(form, 95):>6.1f} "
+            f"{(len(post) + len(similar) + len(form)) / r['seconds']:>6.1f} "
+            f"{len(r['errors']):>6}"
         )
 
 
