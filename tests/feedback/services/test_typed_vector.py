@@ -1,7 +1,6 @@
 """The vector of text typed in the post form serves the post it becomes."""
 
 import pytest
-from django.core.cache import cache
 
 from feedback.models import PainPoint
 from feedback.services.index import get_engine
@@ -18,7 +17,6 @@ def test_a_post_takes_the_vector_its_typed_text_was_given(fan, monkeypatch):
     engine = get_engine()
     assert engine.dense  # the hybrid engine, which encodes
     expected = engine.encode_post(TITLE, BODY)
-    cache.clear()
     similar_posts(text=f"{TITLE}\n{BODY}", viewer=fan, per_theme=True)
 
     def refuse(*args, **kwargs):
@@ -32,14 +30,12 @@ def test_a_post_takes_the_vector_its_typed_text_was_given(fan, monkeypatch):
 
 
 def test_without_typing_a_post_is_encoded(fan):
-    cache.clear()
     post = make_post(title=TITLE, body=BODY, author=fan)
     stored = bytes(PainPoint.objects.get(pk=post.pk).vector)
     assert stored == get_engine().encode_post(TITLE, BODY)
 
 
 def test_other_words_are_encoded_anew(fan):
-    cache.clear()
     similar_posts(text=f"{TITLE}\n{BODY}", viewer=fan)
     post = make_post(
         title="Battery drains overnight", body="Lost 40 percent", author=fan
