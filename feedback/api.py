@@ -6,7 +6,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -236,7 +236,7 @@ def post_create(request, payload: PostIn):
         author=request.auth, board=board, **payload.dict(exclude={"board"})
     )
     post = selectors.painpoint_get(pk=post.pk, viewer=request.auth)
-    return 201, PostOut.from_post(post)
+    return Status(201, PostOut.from_post(post))
 
 
 @router.get("/posts/{post_id}", response=PostOut)

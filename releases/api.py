@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.db.models import Count
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -186,7 +186,7 @@ def release_create(request: HttpRequest, payload: ReleaseIn):
             for w in wanted
         ],
     )
-    return 201, _detail(release)
+    return Status(201, _detail(release))
 
 
 @router.post(
