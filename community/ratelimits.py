@@ -1,8 +1,9 @@
-"""Rate limits on writes, through django-ratelimit (cache-backed, per fan or IP)."""
+"""Rate limits on writes and costly reads, through django-ratelimit (cache-backed,
+per fan or IP)."""
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from django_ratelimit import UNSAFE
+from django_ratelimit import ALL, UNSAFE
 from django_ratelimit.core import is_ratelimited
 
 RATE_MESSAGE = _(
@@ -19,5 +20,18 @@ def write_limited(request, *, group: str, setting: str) -> bool:
         key="user_or_ip",
         rate=getattr(settings, setting),
         method=UNSAFE,
+        increment=True,
+    )
+
+
+def read_limited(request, *, group: str, setting: str) -> bool:
+    """True when this costly read (one that runs the encoder, say) must be
+    refused; counts the request."""
+    return is_ratelimited(
+        request,
+        group=group,
+        key="user_or_ip",
+        rate=getattr(settings, setting),
+        method=ALL,
         increment=True,
     )

@@ -274,6 +274,9 @@ FANLOOP_RATE_POST = os.environ.get("FANLOOP_RATE_POST", "5/m")
 FANLOOP_RATE_REPLY = os.environ.get("FANLOOP_RATE_REPLY", "10/m")
 FANLOOP_RATE_LIKE = os.environ.get("FANLOOP_RATE_LIKE", "60/m")
 FANLOOP_RATE_FLAG = os.environ.get("FANLOOP_RATE_FLAG", "10/m")
+# Suggestion requests (each encodes the text: ~15 ms of CPU). The form asks at most
+# every 300 ms while a fan types, and only when the text changed.
+FANLOOP_RATE_SIMILAR = os.environ.get("FANLOOP_RATE_SIMILAR", "120/m")
 # Page sizes for lists that can grow.
 FANLOOP_THREADS_PER_PAGE = 30
 FANLOOP_REPLIES_PER_PAGE = 50

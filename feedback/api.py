@@ -12,7 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from community.api import Mapped, auth_methods
 from community.models import Board
-from community.ratelimits import write_limited
+from community.ratelimits import read_limited, write_limited
 from community.search import SearchQueryError
 from feedback import selectors
 from feedback.models import PainPoint, Theme
@@ -286,6 +286,8 @@ def similar(request, text: str = "", per_theme: bool = False):
     text = text.strip()[:2000]
     if len(text) < 3:
         return []
+    if read_limited(request, group="similar", setting="FANLOOP_RATE_SIMILAR"):
+        raise HttpError(429, "Too many suggestion requests: wait a minute.")
     return similar_posts(text=text, viewer=request.user, limit=5, per_theme=per_theme)
 
 

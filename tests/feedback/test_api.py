@@ -96,6 +96,18 @@ def test_similar_returns_best_first(client):
     assert client.get("/api/v1/similar?text=").json() == []
 
 
+def test_similar_is_rate_limited_per_fan_or_address(client, settings):
+    settings.FANLOOP_RATE_SIMILAR = "2/m"
+    make_post(title=CAMERA)
+    for text in ("camera crash", "camera crashes at night"):
+        assert client.get("/api/v1/similar", {"text": text}).status_code == 200
+    response = client.get("/api/v1/similar", {"text": "night mode crash"})
+    assert response.status_code == 429
+    assert "Too many suggestion requests" in response.json()["detail"]
+    # Text too short to search costs nothing and is not counted or refused.
+    assert client.get("/api/v1/similar", {"text": "ab"}).json() == []
+
+
 def test_similar_per_theme_gives_one_post_a_theme(client):
     make_post(title=CAMERA)
     make_post(title="The camera crashes every time night mode is on")
