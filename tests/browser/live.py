@@ -19,12 +19,20 @@ def login(page, username, password=PASSWORD):
 
 class FreshLayersDaphne(DaphneProcess):
     """The server is a forked process: drop channel layers (and their Redis
-    connections) inherited from the test process, or group messages get lost."""
+    connections) inherited from the test process, or group messages get lost;
+    and give asgiref a new single-thread executor: one that ran work in the test
+    process (``WebsocketCommunicator`` tests) is copied with a worker thread the
+    fork did not copy, so every sync call of a WebSocket handshake (session,
+    user) waited forever and the page never went live."""
 
     def run(self):
+        from concurrent.futures import ThreadPoolExecutor
+
+        from asgiref.sync import SyncToAsync
         from channels.layers import channel_layers
 
         channel_layers.backends.clear()
+        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
         super().run()
 
 
