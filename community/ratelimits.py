@@ -14,24 +14,21 @@ RATE_MESSAGE = _(
 
 def write_limited(request, *, group: str, setting: str) -> bool:
     """True when this write must be refused; counts the attempt."""
-    return is_ratelimited(
-        request,
-        group=group,
-        key="user_or_ip",
-        rate=getattr(settings, setting),
-        method=UNSAFE,
-        increment=True,
-    )
+    return _limited(request, group, setting, UNSAFE)
 
 
 def read_limited(request, *, group: str, setting: str) -> bool:
     """True when this costly read (one that runs the encoder, say) must be
     refused; counts the request."""
+    return _limited(request, group, setting, ALL)
+
+
+def _limited(request, group: str, setting: str, method) -> bool:
     return is_ratelimited(
         request,
         group=group,
         key="user_or_ip",
         rate=getattr(settings, setting),
-        method=ALL,
+        method=method,
         increment=True,
     )
