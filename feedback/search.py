@@ -65,7 +65,7 @@ def post_documents(ids: list[int] | None, vectors: bool = False) -> Iterator[lis
 
 def theme_documents(ids: list[int] | None, vectors: bool = False) -> Iterator[list]:
     fields = ["id", "title", "public_note", "top_terms", "status", "board_id"]
-    fields += ["created_at", "merged_into_id"]
+    fields += ["created_at", "merged_into_id", "post_count"]
     qs = Theme.objects.order_by("pk").values(*fields)
     batches = (
         (qs.filter(pk__in=ids[i : i + BATCH]) for i in range(0, len(ids), BATCH))
@@ -98,6 +98,8 @@ def theme_documents(ids: list[int] | None, vectors: bool = False) -> Iterator[li
 def _theme_document(row: dict, titles: list[str]) -> Document | None:
     if row["merged_into_id"] is not None:
         return None  # a merged theme lives on only as a redirect to its target
+    if not row["post_count"]:
+        return None  # emptied (re-clustered away, all hidden): not listed either
     terms = " ".join(str(t) for t in row["top_terms"] or [])
     return Document(
         id=row["id"],
@@ -110,7 +112,7 @@ def _theme_document(row: dict, titles: list[str]) -> Document | None:
 
 
 def visible_themes(ids: list[int], viewer) -> dict[int, str]:
-    qs = Theme.objects.filter(pk__in=ids, merged_into__isnull=True)
+    qs = Theme.objects.filter(pk__in=ids, merged_into__isnull=True, post_count__gt=0)
     return {
         pk: reverse("feedback:theme", kwargs={"pk": pk})
         for pk in qs.values_list("pk", flat=True)
@@ -141,18 +143,28 @@ def _theme_ids(theme: Theme) -> list[int]:
 
 
 def _event_theme_ids(event) -> list[int]:
-    """Themes a decision touched: its own, and the other side of a merge/split."""
+    """Themes a decision touched: its own, and the other side of a merge/split
+    (re-clustering names every theme its posts came from)."""
     ids = {event.theme_id}
     for side in (event.before, event.after):
         for key in ("into", "from", "to"):
-            if isinstance(side.get(key), int):
-                ids.add(side[key])
+            value = side.get(key)
+            others = value if isinstance(value, list) else [value]
+            ids.update(pk for pk in others if isinstance(pk, int))
     return sorted(ids)
 
 
 def _event_post_ids(event) -> list[int]:
-    """Posts a decision moved (merges, splits and moves update them in bulk, with
-    no save signal of their own) or whose status facet it changed."""
+    """Posts whose status facet a decision changed: all of a theme whose status
+    it set, and those it moved (merges, splits, moves and re-clustering update
+    them in bulk, with no save signal of their own) between themes of different
+    statuses; a post's document holds nothing else of its theme."""
+    if event.action in {"status", "ship"}:
+        return list(
+            PainPoint.objects.filter(theme_id=event.theme_id).values_list(
+                "thread_id", flat=True
+            )
+        )
     ids: set[int] = set()
     for side in (event.before, event.after):
         posts = side.get("posts")
@@ -160,13 +172,14 @@ def _event_post_ids(event) -> list[int]:
             ids.update(pk for pk in posts if isinstance(pk, int))
         if isinstance(side.get("post"), int):
             ids.add(side["post"])
-    if event.action in {"status", "ship"}:
-        ids.update(
-            PainPoint.objects.filter(theme_id=event.theme_id).values_list(
-                "thread_id", flat=True
-            )
-        )
-    return sorted(ids)
+    if not ids:
+        return []
+    themes = Theme.objects.filter(pk__in=_event_theme_ids(event)).order_by()
+    statuses = set(themes.values_list("status", flat=True).distinct())
+    came_from = event.before.get("from")
+    if isinstance(came_from, list) and None in came_from:
+        statuses.add("")  # some posts had no theme, hence no status facet
+    return sorted(ids) if len(statuses) > 1 else []
 
 
 POSTS = SearchKind(

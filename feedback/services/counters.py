@@ -113,35 +113,38 @@ def themes_recount_all(*, now=None) -> int:
         )
     }
     fans = theme_fan_counts()
-    themes = list(
-        Theme.objects.only(
-            "pk", "post_count", "vote_count", "fan_count", "score", "last_activity_at"
-        )
-    )
+    fields = ["post_count", "vote_count", "fan_count", "score", "last_activity_at"]
+    themes = list(Theme.objects.only("pk", *fields))
+    changed, emptied = [], []
     for theme in themes:
+        before = [getattr(theme, name) for name in fields]
         row = stats.get(theme.pk)
-        theme.post_count = row["posts"] if row else 0
-        theme.vote_count = (row["votes"] or 0) if row else 0
+        if row is None:  # no visible post left (re-clustered away, all hidden)
+            if before[:4] != [0, 0, 0, 0.0]:
+                emptied.append(theme.pk)
+            continue
+        theme.post_count = row["posts"]
+        theme.vote_count = row["votes"] or 0
         theme.fan_count = fans.get(theme.pk, 0)
-        if row and row["last"]:
+        if row["last"]:
             theme.last_activity_at = row["last"]
-        theme.score = (
-            compute_score(
-                ThemeStats(
-                    fans=theme.fan_count,
-                    mean_severity=float(row["sev"] or 0),
-                    devices=row["devices"],
-                    versions=row["versions"],
-                    last_activity_at=theme.last_activity_at,
-                ),
-                now=now,
-            ).total
-            if row
-            else 0.0
+        theme.score = compute_score(
+            ThemeStats(
+                fans=theme.fan_count,
+                mean_severity=float(row["sev"] or 0),
+                devices=row["devices"],
+                versions=row["versions"],
+                last_activity_at=theme.last_activity_at,
+            ),
+            now=now,
+        ).total
+        if [getattr(theme, name) for name in fields] != before:
+            changed.append(theme)
+    # Emptied themes in one UPDATE per batch, and only the themes whose figures
+    # moved in bulk_update (a CASE per field and theme: 10,000 themes took 7 s).
+    for start in range(0, len(emptied), 1000):
+        Theme.objects.filter(pk__in=emptied[start : start + 1000]).update(
+            post_count=0, vote_count=0, fan_count=0, score=0.0
         )
-    Theme.objects.bulk_update(
-        themes,
-        ["post_count", "vote_count", "fan_count", "score", "last_activity_at"],
-        batch_size=1000,
-    )
+    Theme.objects.bulk_update(changed, fields, batch_size=1000)
     return len(themes)

@@ -81,3 +81,49 @@ def test_a_theme_document_quotes_its_most_voted_titles(monkeypatch, pm):
     assert theme_id == first.theme_id
     assert "Timer sound stops" in doc.body and "Alarm rings late" in doc.body
     assert "Clock widget" not in doc.body
+
+
+def test_recluster_drops_the_theme_it_emptied_from_the_index(backend, indexed):
+    from fanloop.search.indexing import index_now
+    from feedback.services.counters import themes_recount
+
+    with indexed():
+        first = make_post(title="Screen flickers at low brightness")
+        second = make_post(title="Screen flickers at low brightness after the update")
+    other = Theme.objects.create(title="Flicker at night", board=first.thread.board)
+    PainPoint.objects.filter(pk=second.pk).update(theme=other)
+    themes_recount([first.theme_id, other.pk])
+    index_now("theme", [first.theme_id, other.pk])
+    themes_only = {"kinds": ["theme"]}
+    assert find("flickers", themes_only).facets["kind"]["theme"] == 2
+
+    with indexed():
+        recluster_all()
+
+    kept = PainPoint.objects.get(pk=first.pk).theme_id
+    assert PainPoint.objects.get(pk=second.pk).theme_id == kept
+    emptied = Theme.objects.get(pk=({first.theme_id, other.pk} - {kept}).pop())
+    assert (emptied.post_count, emptied.fan_count, emptied.score) == (0, 0, 0.0)
+    results = find("flickers", themes_only)
+    assert [hit.id for hit in results.hits] == [kept]
+    assert results.facets["kind"]["theme"] == 1  # the emptied one left the index
+
+
+def test_posts_moved_between_themes_of_one_status_are_not_reindexed(pm):
+    from feedback.models import ThemeEvent
+    from feedback.search import POSTS
+
+    a = make_post(title="Battery drains overnight in standby")
+    b = make_post(title="Bluetooth headphones disconnect often")
+    c = make_post(title="Fingerprint unlock fails after the update")
+    assert len({a.theme_id, b.theme_id, c.theme_id}) == 3
+    watch = POSTS.watch["feedback.ThemeEvent"]
+
+    post_move(post=b, into=a.theme, by=pm)  # both themes are new
+    moves = ThemeEvent.objects.filter(action=ThemeEvent.Action.MOVE)
+    assert [watch(event) for event in moves] == [[], []]
+
+    themes_ship(theme_ids=[a.theme_id], version="24.11.22", by=pm)
+    post_move(post=c, into=Theme.objects.get(pk=a.theme_id), by=pm)
+    latest = moves.order_by("-pk")[:2]
+    assert [watch(event) for event in latest] == [[c.pk], [c.pk]]
