@@ -62,13 +62,19 @@ def _bucket(term: str, dim: int) -> tuple[int, float]:
     return h % dim, (1.0 if (h >> 24) & 1 else -1.0)
 
 
-def lexical_matrix(terms: Sequence[Counter[str]], dim: int = HASH_DIM) -> np.ndarray:
-    """Unit TF-IDF rows (sublinear tf, smoothed idf) hashed into ``HASH_DIM``."""
+def lexical_matrix(
+    terms: Sequence[Counter[str]], dim: int = HASH_DIM, out: np.ndarray | None = None
+) -> np.ndarray:
+    """Unit TF-IDF rows (sublinear tf, smoothed idf) hashed into ``HASH_DIM``,
+    written into ``out`` when given (n × dim)."""
     df: Counter[str] = Counter()
     for counts in terms:
         df.update(counts.keys())
     n = len(terms)
-    out = np.zeros((n, dim), dtype=np.float32)
+    if out is None:
+        out = np.zeros((n, dim), dtype=np.float32)
+    else:
+        out[...] = 0.0
     for row, counts in enumerate(terms):
         for term, count in counts.items():
             if df[term] > 0.5 * n and n > 20:
@@ -85,16 +91,21 @@ def dense_matrix(
     engine: Engine,
     vectors: Sequence[bytes | None],
     texts: Sequence[str] | None = None,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Stored e5 vectors centred on the corpus mean and renormalised; with the
-    posts' ``texts``, each on the mean of its own language (``engine.language``).
+    posts' ``texts``, each on the mean of its own language (``engine.language``);
+    written into ``out`` when given (n × DIM).
 
     Raw e5 cosines crowd into 0.7–0.9 for any two texts; centred, unrelated texts fall
     near 0, which is what makes one threshold work across corpora. In a forum of two
     languages the common mean lies between them, and what is left of each vector
     still points to its language, so any two posts of one language look alike.
     """
-    out = np.zeros((len(vectors), DIM), dtype=np.float32)
+    if out is None:
+        out = np.zeros((len(vectors), DIM), dtype=np.float32)
+    else:
+        out[...] = 0.0
     present = np.zeros(len(vectors), dtype=bool)
     languages = [""] * len(vectors)
     for row, blob in enumerate(vectors):
@@ -126,13 +137,18 @@ def features(
     texts: Sequence[str] | None = None,
 ) -> np.ndarray:
     """One row per post whose dot products are hybrid similarities (``texts``:
-    see ``dense_matrix``)."""
-    lexical = lexical_matrix(terms, hash_dim(len(terms)))
+    see ``dense_matrix``). Both parts are written into one matrix: at 100,000
+    posts a stacked copy would add ~360 MB to the peak."""
+    dim = hash_dim(len(terms))
     if not engine.dense:
-        return lexical
+        return lexical_matrix(terms, dim)
     w = engine.dense_weight
-    dense = dense_matrix(engine, vectors, texts)
-    return np.hstack([math.sqrt(w) * dense, math.sqrt(1 - w) * lexical])
+    out = np.empty((len(terms), DIM + dim), dtype=np.float32)
+    dense_matrix(engine, vectors, texts, out=out[:, :DIM])
+    out[:, :DIM] *= np.float32(math.sqrt(w))
+    lexical_matrix(terms, dim, out=out[:, DIM:])
+    out[:, DIM:] *= np.float32(math.sqrt(1 - w))
+    return out
 
 
 def _average_linkage(

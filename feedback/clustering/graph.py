@@ -19,6 +19,7 @@ at a border.
 from __future__ import annotations
 
 import math
+import os
 import random
 from collections import Counter
 from collections.abc import Sequence
@@ -26,6 +27,8 @@ from collections.abc import Sequence
 import numpy as np
 
 VOCABULARY = 5000
+# Threads that search the neighbour graph's blocks at once.
+MAX_WORKERS = 4
 # Posts per chunk when counting word pairs (bounds memory at 100,000 posts).
 PAIR_CHUNK = 4096
 
@@ -125,36 +128,69 @@ def neighbours(
     terms, a few non-zero of hundreds) are multiplied as a sparse matrix: the
     same similarities, for a fraction of the work (100,000 posts: the search
     takes 16 s instead of 20 s; most of the rest is choosing the k best)."""
-    sources, targets, weights = [], [], []
     everything = [np.arange(len(x))]
-    position = np.full(len(x), -1, dtype=np.int64)
+    blocks = blocks if blocks is not None else everything
     split = x.shape[1] if sparse_from is None else sparse_from
     lexical = None
     if split < x.shape[1]:
         from scipy import sparse
 
         lexical = sparse.csr_matrix(x[:, split:])
-    for b, rows in enumerate(blocks if blocks is not None else everything):
+    # Blocks do not share rows: each row's block and place in it, set once.
+    position = np.full(len(x), -1, dtype=np.int64)
+    block_of = np.full(len(x), -1, dtype=np.int64)
+    for b, rows in enumerate(blocks):
+        position[rows] = np.arange(len(rows))
+        block_of[rows] = b
+
+    def search(b: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        rows = blocks[b]
         queries = rows if searchers is None else searchers[b]
         kk = min(k, len(rows) - 1)
         if kk < 1 or not len(queries):
-            continue
+            return []
         block = x[rows, :split]
         lexical_block = None if lexical is None else lexical[rows].T.tocsc()
-        position[rows] = np.arange(len(rows))
+        found = []
         for start in range(0, len(queries), 1024):
             chunk = queries[start : start + 1024]
             sim = x[chunk, :split] @ block.T
             if lexical is not None:
                 sim += (lexical[chunk] @ lexical_block).toarray()
-            own = position[chunk]
-            inside = np.nonzero(own >= 0)[0]
-            sim[inside, own[inside]] = -np.inf
+            inside = np.nonzero(block_of[chunk] == b)[0]
+            sim[inside, position[chunk[inside]]] = -np.inf
             top = np.argpartition(-sim, kk - 1, axis=1)[:, :kk]
-            sources.append(np.repeat(chunk, kk))
-            targets.append(rows[top].ravel())
-            weights.append(np.take_along_axis(sim, top, axis=1).ravel())
-        position[rows] = -1
+            found.append(
+                (
+                    np.repeat(chunk, kk),
+                    rows[top].ravel(),
+                    np.take_along_axis(sim, top, axis=1).ravel(),
+                )
+            )
+        return found
+
+    # Choosing the k best (argpartition) costs as much as the products and runs
+    # on one core, so blocks are searched on one thread per core, each with a
+    # one-thread BLAS (100,000 posts of bench/api_posts.py: 19 s → 12 s). The
+    # edges come in the same order; a one-thread BLAS may round a sum apart in
+    # the last bit (2 of 500,000 targets differed from a two-thread product).
+    workers = min(len(blocks), len(os.sched_getaffinity(0)), MAX_WORKERS)
+    if workers > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from threadpoolctl import threadpool_limits
+
+        with (
+            threadpool_limits(limits=1, user_api="blas"),
+            ThreadPoolExecutor(workers) as pool,
+        ):
+            results = list(pool.map(search, range(len(blocks))))
+    else:
+        results = [search(b) for b in range(len(blocks))]
+    found = [part for parts in results for part in parts]
+    sources = [part[0] for part in found]
+    targets = [part[1] for part in found]
+    weights = [part[2] for part in found]
     if not sources:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float32)

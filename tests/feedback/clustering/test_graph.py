@@ -184,3 +184,32 @@ def test_a_forum_of_two_problems_is_reclustered_into_two_themes(hybrid):
     assert len(young) == 2
     assert all(t <= battery or t <= camera for t in young)
     assert len(themes(replace(hybrid, graph_full_at=0))) > 2
+
+
+def test_blocks_searched_on_several_threads_give_the_edges_of_one(monkeypatch):
+    """Blocks are searched at once on one thread per core (each with a one-thread
+    BLAS); the edges, their order and similarities are those of a serial search
+    with a one-thread BLAS."""
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(11)
+    dense, _truth = separated_groups(groups=6, size=30)
+    lexical = np.where(rng.random((180, 64)) < 0.08, rng.standard_normal((180, 64)), 0)
+    x = np.hstack([dense, 0.5 * lexical]).astype(np.float32)
+    order = rng.permutation(180)
+    blocks = [order[i : i + 40] for i in range(0, 180, 40)]  # 5 blocks, one short
+    searchers = [
+        np.r_[b, order[(i * 40 + 50) % 180 :][:20]] for i, b in enumerate(blocks)
+    ]
+    monkeypatch.setattr(graph.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3})
+    threaded = graph.neighbours(
+        x, k=6, blocks=blocks, searchers=searchers, sparse_from=24
+    )
+    monkeypatch.setattr(graph, "MAX_WORKERS", 1)
+    with threadpool_limits(limits=1, user_api="blas"):
+        serial = graph.neighbours(
+            x, k=6, blocks=blocks, searchers=searchers, sparse_from=24
+        )
+    assert len(threaded[0]) == 180 * 6
+    for got, want in zip(threaded, serial, strict=True):
+        assert np.array_equal(got, want)
