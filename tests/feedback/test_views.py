@@ -152,6 +152,24 @@ def test_theme_page_explains_grouping(client, pm):
     )
 
 
+def test_theme_history_shows_a_long_list_of_posts_in_brief(client, pm):
+    from feedback.models import ThemeEvent
+
+    theme = make_post(title=CAMERA).theme
+    ThemeEvent.objects.create(
+        theme=theme,
+        action=ThemeEvent.Action.RECLUSTER,
+        before={"from": [None, 7]},
+        after={"posts": list(range(101, 121))},
+    )
+    client.force_login(pm)
+    page = client.get(theme.get_absolute_url()).content.decode()
+    history = page.split('<ul class="events">')[1].split("</ul>")[0]
+    assert "{&quot;from&quot;: [null, 7]}" in history
+    assert "[101, 102, 103, 104, 105, 106, 107, 108, … 20 in all]" in history
+    assert "109" not in history
+
+
 def test_fan_cannot_use_theme_actions(fan_client):
     theme = make_post(title=CAMERA).theme
     response = fan_client.post(f"/themes/{theme.pk}/rename/", {"title": "Hacked"})
