@@ -13,7 +13,9 @@ run saved, as a new server process does; the time is printed first.
 ``--posts 100000`` first grows the copy to that many pain points: each added post is
 a variant of a demo post (its title plus two random words, its stored vector plus
 noise, cosine ≈ 0.9 to the original), in themes of about ten. The grown copy is kept
-(bench/out/api-<N>.sqlite3) and reused. ``--profile`` prints where the time of the
+(bench/out/api-<N>.sqlite3) and reused; ``--postgres`` works on a PostgreSQL
+copy of the same forum instead (database "benchapi", copied from the one
+``bench/recluster.py --db postgres`` seeds). ``--profile`` prints where the time of the
 POSTs goes (cProfile, cumulative).
 
     .venv/bin/python bench/api_posts.py --db db.sqlite3 --n 100
@@ -59,14 +61,27 @@ def main() -> None:
         action="store_true",
         help="start as a new process does: load the snapshot an earlier run saved",
     )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="a PostgreSQL copy of the grown forum (bench/recluster.py seeds it)",
+    )
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     grown = OUT / f"api-{args.posts}.sqlite3"
     copy = OUT / "api.sqlite3"
-    for stale in (OUT / "api.sqlite3-wal", OUT / "api.sqlite3-shm"):
-        stale.unlink(missing_ok=True)  # left by an interrupted run
-    shutil.copy(grown if args.posts and grown.exists() else args.db, copy)
-    os.environ["DATABASE_URL"] = f"sqlite:///{copy}"
+    if args.postgres:
+        sys.path.insert(0, str(ROOT / "bench"))
+        from recluster import postgres_copy
+
+        env = postgres_copy(args.posts or 100_000, "benchapi")
+        os.environ["DATABASE_URL"] = env["DATABASE_URL"]
+        args.posts = 0  # grown already
+    else:
+        for stale in (OUT / "api.sqlite3-wal", OUT / "api.sqlite3-shm"):
+            stale.unlink(missing_ok=True)  # left by an interrupted run
+        shutil.copy(grown if args.posts and grown.exists() else args.db, copy)
+        os.environ["DATABASE_URL"] = f"sqlite:///{copy}"
     os.environ["RATELIMIT_ENABLE"] = "0"
     snapshot = OUT / "api-index.npz"
     if not args.load:

@@ -66,7 +66,9 @@ def sqlite_copy(posts: int) -> dict:
     return {**os.environ, "DATABASE_URL": f"sqlite:///{copy}"}
 
 
-def postgres_copy(posts: int) -> dict:
+def postgres_copy(posts: int, name: str = PG_RUN) -> dict:
+    """A fresh database ``name`` holding the seeded forum of ``posts`` pain points
+    (seeded once into ``PG_SEED``); returns the environment that points at it."""
     seed_env = {**os.environ, "DATABASE_URL": f"{PG_ADMIN_URL}/{PG_SEED}"}
     exists = psql(f"select 1 from pg_database where datname = '{PG_SEED}'")  # noqa: S608
     have = -1
@@ -85,9 +87,9 @@ def postgres_copy(posts: int) -> dict:
         ):
             run([PY, "manage.py", *command], seed_env)
         print(f"seeded in {time.monotonic() - started:.0f} s", flush=True)
-    psql(f"drop database if exists {PG_RUN}")
-    psql(f"create database {PG_RUN} template {PG_SEED}")
-    return {**os.environ, "DATABASE_URL": f"{PG_ADMIN_URL}/{PG_RUN}"}
+    psql(f"drop database if exists {name}")
+    psql(f"create database {name} template {PG_SEED}")
+    return {**os.environ, "DATABASE_URL": f"{PG_ADMIN_URL}/{name}"}
 
 
 def main() -> None:

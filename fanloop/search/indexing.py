@@ -3,10 +3,10 @@
 Apps do not know about the search (they cannot import the project package), so the
 project listens: every kind names the models whose writes change it (``watch``), a
 save or delete of one of those collects the ids in the current transaction, and on
-commit one task per kind re-reads them and updates the index. With the "immediate"
-tasks backend that happens before the response is sent, so a hidden thread or a
-merged theme leaves the results within the same request; the query-time visibility
-check covers a queued backend's delay.
+commit one task re-reads them, kind by kind, and updates the index. With the
+"immediate" tasks backend that happens before the response is sent, so a hidden
+thread or a merged theme leaves the results within the same request; the query-time
+visibility check covers a queued backend's delay.
 
 Writes through ``QuerySet.update()`` send no signal; the PM decisions that use it
 (merge, split, move, ship) also write a ``ThemeEvent``, which the feedback kinds
@@ -49,13 +49,13 @@ def index_now(kind_name: str, ids: list[int]) -> int:
     return written
 
 
-def _enqueue(kind: str, ids: list[int]) -> None:
-    from fanloop.search.tasks import index_objects
+def _enqueue(changes: dict[str, list[int]]) -> None:
+    from fanloop.search.tasks import index_changes
 
     try:
-        index_objects.enqueue(kind=kind, ids=ids)
+        index_changes.enqueue(changes=changes)
     except Exception:  # the write succeeded; a stale index must not undo that
-        logger.exception("search: could not index %s %s", kind, ids)
+        logger.exception("search: could not index %s", changes)
 
 
 _pending = threading.local()
@@ -66,7 +66,8 @@ def schedule(kind: str, ids: list[int]) -> None:
 
     Writes of one transaction are pooled: creating a post saves its thread, its
     pain point twice and a theme, and the first commit hook indexes them all (one
-    task per kind) while the others find nothing left. Ids left over from a
+    task for every kind: one queue row, one commit) while the others find nothing
+    left. Ids left over from a
     rolled-back transaction are indexed with the next commit, which is harmless:
     indexing re-reads the rows, and a row that does not exist leaves the index.
     """
@@ -82,8 +83,8 @@ def schedule(kind: str, ids: list[int]) -> None:
 def _flush() -> None:
     pending = getattr(_pending, "ids", None)
     _pending.ids = None
-    for kind, ids in (pending or {}).items():
-        _enqueue(kind, sorted(ids))
+    if pending:
+        _enqueue({kind: sorted(ids) for kind, ids in pending.items()})
 
 
 def _on_change(sender, instance, **kwargs) -> None:

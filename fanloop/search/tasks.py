@@ -13,3 +13,21 @@ def index_objects(*, kind: str, ids: list[int]) -> int:
     from fanloop.search.indexing import index_now
 
     return index_now(kind, ids)
+
+
+@task()
+def index_changes(*, changes: dict[str, list[int]]) -> int:
+    """``index_objects`` for the objects of several kinds that one transaction
+    changed (one task, one queue row, per commit); a kind that fails does not
+    keep the others from their update, and the task fails after them."""
+    from fanloop.search.indexing import index_now
+
+    written, failed = 0, None
+    for kind, ids in sorted(changes.items()):
+        try:
+            written += index_now(kind, ids)
+        except Exception as error:  # noqa: BLE001 - re-raised once the rest is done
+            failed = failed or error
+    if failed is not None:
+        raise failed
+    return written

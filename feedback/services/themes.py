@@ -54,7 +54,7 @@ def post_assign(*, post: PainPoint, vector: bytes | None = None) -> Theme:
         vector = engine.encode_post(thread.title, thread.body)
     index = get_index()
     assignment = index.assign(engine.decode(vector), text)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # nothing here is retried
         theme = None
         if assignment.theme_id is not None:
             theme = Theme.objects.filter(

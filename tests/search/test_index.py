@@ -125,3 +125,28 @@ def test_reindexing_writes_only_documents_that_changed(post, indexed):
     assert find("standby").total == 1
     assert find("overnight").total == 0
     assert find("camera").total == 1
+
+
+def test_one_task_indexes_every_kind_a_commit_changed_even_if_one_fails(
+    camera, fan, monkeypatch
+):
+    from fanloop.search import indexing
+    from fanloop.search.tasks import index_changes
+
+    threads = Thread.objects.bulk_create(
+        [Thread(board=camera, author=fan, title="Queued battery report", body="x")]
+    )
+    real, asked = indexing.index_now, []
+
+    def flaky(kind, ids):
+        asked.append(kind)
+        if kind == "changelog":
+            raise RuntimeError("changelog index is down")
+        return real(kind, ids)
+
+    monkeypatch.setattr(indexing, "index_now", flaky)
+    with pytest.raises(RuntimeError, match="down"):
+        index_changes.call(changes={"post": [threads[0].pk], "changelog": [1]})
+
+    assert asked == ["changelog", "post"]
+    assert find("queued").total == 1  # the post kind was written all the same
