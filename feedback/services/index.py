@@ -69,13 +69,13 @@ def _rows(after: int = 0, only: list[int] | None = None):
     qs = _indexable().filter(pk__gt=after)
     if only is not None:
         qs = qs.filter(pk__in=only)
-    return (
-        qs.order_by("pk")
-        .values_list(
-            "pk", "vector", "theme_id", "thread__title", "thread__body", "revision"
-        )
-        .iterator(chunk_size=2000)
+    rows = qs.order_by("pk").values_list(
+        "pk", "vector", "theme_id", "thread__title", "thread__body", "revision"
     )
+    # The whole table streams in chunks; a few named rows (the posts a request
+    # catches up with) come in one query: on PostgreSQL ``iterator()`` declares a
+    # server-side cursor, three round trips for one row.
+    return rows if only is not None else rows.iterator(chunk_size=2000)
 
 
 def _new_rows(watermark: int):
