@@ -47,3 +47,30 @@ def test_two_concurrent_votes_give_one_row():
     assert sorted(results) == [False, True]
     assert Vote.objects.filter(post=post).count() == 1
     assert PainPoint.objects.get(pk=post.pk).vote_count == 1
+
+
+@pytest.mark.django_db
+def test_hiding_a_post_takes_it_and_its_votes_out_of_its_themes_counts(
+    moderator, django_capture_on_commit_callbacks
+):
+    from community.services.moderation import thread_moderate
+    from feedback.models import Theme
+
+    first = make_post(title=CAMERA)
+    spam = make_post(title="Camera app crashes when I switch to night mode at once")
+    assert spam.theme_id == first.theme_id
+    for _ in range(3):
+        votes.vote_cast(fan=FanFactory(), post=spam)
+    theme = Theme.objects.get(pk=first.theme_id)
+    assert (theme.post_count, theme.vote_count, theme.fan_count) == (2, 3, 5)
+
+    with django_capture_on_commit_callbacks() as pushed:
+        thread_moderate(thread=spam.thread, action="hide", by=moderator)
+    theme.refresh_from_db()
+    assert (theme.post_count, theme.vote_count, theme.fan_count) == (1, 0, 1)
+    live = [hook for hook in pushed if "thread_visibility" in hook.__qualname__]
+    assert len(live) == 1  # live viewers get the new counts after the commit
+
+    thread_moderate(thread=spam.thread, action="unhide", by=moderator)
+    theme.refresh_from_db()
+    assert (theme.post_count, theme.vote_count, theme.fan_count) == (2, 3, 5)
