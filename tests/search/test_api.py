@@ -91,6 +91,9 @@ def test_hiding_a_post_drops_its_title_from_its_themes_document(
     from fanloop.search.models import SearchDocument
 
     night, _battery = posts
+    with indexed():
+        again = make_post(title="夜景模式拍照就闪退", board=night.thread.board)
+    assert again.theme_id == night.theme_id
     theme_doc = SearchDocument.objects.filter(kind="theme", object_id=night.theme_id)
     assert night.thread.title in theme_doc.get().body
 
@@ -98,6 +101,12 @@ def test_hiding_a_post_drops_its_title_from_its_themes_document(
         moderation.thread_moderate(thread=night.thread, action="hide", by=moderator)
 
     assert night.thread.title not in theme_doc.get().body
+    assert again.thread.title in theme_doc.get().body
+
+    with indexed():  # no visible post left: the theme leaves, as from the list
+        moderation.thread_moderate(thread=again.thread, action="hide", by=moderator)
+
+    assert not theme_doc.exists()
 
 
 def test_posts_q_query_count_is_constant(
