@@ -488,7 +488,7 @@ HYBRID = Engine(
     # gitbugs): 20-intent halves 0.857 / 0.845 vs 0.802 / 0.814 by average
     # linkage, 8-intent fifths 0.833 / 0.910 vs 0.805 / 0.874; all of banking77
     # 0.821 → 0.851 (0.848 with per-language centring). Inside a 20,000-post
-    # bilingual forum (--mixed) 0.817 (see README: per-language centring, probes).
+    # bilingual forum (--mixed) 0.817, 0.803 with the Chinese vector map (README).
     # (Numbers before session 6 were measured with corpus titles encoded twice.)
     graph_resolution=2.0,
     # A young forum is re-clustered at a lower resolution (down to 0.5), reaching 2
