@@ -9,10 +9,9 @@ from django_tasks import task
 @task()
 def index_objects(*, kind: str, ids: list[int]) -> int:
     """Re-read these objects of ``kind`` and update the index; returns how many
-    documents were written."""
-    from fanloop.search.indexing import index_now
-
-    return index_now(kind, ids)
+    documents were written. Commits now queue ``index_changes``; this name stays
+    for rows queued before that."""
+    return index_changes.call(changes={kind: ids})
 
 
 @task()
