@@ -174,7 +174,7 @@ def neighbours(
     # one-thread BLAS (100,000 posts of bench/api_posts.py: 19 s → 12 s). The
     # edges come in the same order; a one-thread BLAS may round a sum apart in
     # the last bit (2 of 500,000 targets differed from a two-thread product).
-    workers = min(len(blocks), len(os.sched_getaffinity(0)), MAX_WORKERS)
+    workers = min(len(blocks), os.cpu_count() or 1, MAX_WORKERS)
     if workers > 1:
         from concurrent.futures import ThreadPoolExecutor
 

@@ -201,7 +201,7 @@ def test_blocks_searched_on_several_threads_give_the_edges_of_one(monkeypatch):
     searchers = [
         np.r_[b, order[(i * 40 + 50) % 180 :][:20]] for i, b in enumerate(blocks)
     ]
-    monkeypatch.setattr(graph.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3})
+    monkeypatch.setattr(graph.os, "cpu_count", lambda: 4)
     threaded = graph.neighbours(
         x, k=6, blocks=blocks, searchers=searchers, sparse_from=24
     )
