@@ -1,5 +1,7 @@
 """What a server process sets up once when it starts (fanloop/warmup.py)."""
 
+import pytest
+from django.db import connection
 from threadpoolctl import threadpool_info
 
 from fanloop.warmup import limit_threads
@@ -23,3 +25,28 @@ def test_zero_keeps_the_library_default(settings):
     before = _blas_threads()
     assert limit_threads() is None
     assert _blas_threads() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgres_connections_are_lent_by_a_pool_not_opened_per_request():
+    """Under ASGI a request's connection is closed as it ends (Django's test
+    client keeps it, so the test closes it as a request's end does); on
+    PostgreSQL the pool keeps it open for the next request instead of forking
+    a new backend."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite opens a file, not a server connection")
+    assert connection.pool is not None
+    pids = []
+    for _request in range(10):
+        pids.append(_backend_pid())
+        connection.close()
+        assert connection.connection is None
+    # The pool lends its few idle connections in turn; without it every
+    # request's connection is a new server process.
+    assert len(set(pids)) <= 3, pids
+
+
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
