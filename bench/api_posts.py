@@ -16,7 +16,7 @@ noise, cosine ≈ 0.9 to the original), in themes of about ten. The grown copy i
 (bench/out/api-<N>.sqlite3) and reused; ``--postgres`` works on a PostgreSQL
 copy of the same forum instead (database "benchapi", copied from the one
 ``bench/recluster.py --db postgres`` seeds). ``--profile`` prints where the time of the
-POSTs goes (cProfile, cumulative).
+POSTs goes (cProfile, cumulative; ``--profile similar``: of the GETs of similar posts).
 
     .venv/bin/python bench/api_posts.py --db db.sqlite3 --n 100
     .venv/bin/python bench/api_posts.py --posts 100000 --n 200
@@ -55,7 +55,13 @@ def main() -> None:
     parser.add_argument("--db", default=str(ROOT / "db.sqlite3"))
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--posts", type=int, default=0, help="grow the copy to N")
-    parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="post",
+        choices=["post", "similar"],
+        help="where the time of the POSTs (or of GET /api/v1/similar) goes",
+    )
     parser.add_argument(
         "--load",
         action="store_true",
@@ -165,7 +171,7 @@ def main() -> None:
             {"board": board.slug, "kind": "bug", "title": title, "body": _body(rng)}
         )
         t1 = time.perf_counter()
-        if profiler:
+        if profiler and args.profile == "post":
             profiler.enable()
         response = client.post("/api/v1/posts", body, content_type="application/json")
         if profiler:
@@ -175,7 +181,11 @@ def main() -> None:
         t2 = time.perf_counter()
         # A new text each time, as a fan's typing is: encoded in the request, not
         # found in the encoder's cache of repeated texts.
+        if profiler and args.profile == "similar":
+            profiler.enable()
         response = client.get("/api/v1/similar", {"text": f"{rng.choice(TITLES)} {i}"})
+        if profiler:
+            profiler.disable()
         similar.append(time.perf_counter() - t2)
         assert response.status_code == 200
         # The post form: suggestions for what the fan typed (as static/js/similar.js

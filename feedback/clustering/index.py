@@ -147,6 +147,14 @@ class LazyList:
         return list(self) == list(other)
 
 
+def matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """``matrix @ vector`` for a tall row-major matrix (every post's or theme's
+    vector against one query). einsum's own SIMD loop reads the rows once, at
+    memory speed: OpenBLAS's transposed matrix-vector product on the one thread a
+    web worker allows takes twice as long (100,000 × 384: 7.6 vs 13 ms)."""
+    return np.einsum("ij,j->i", matrix, vector)
+
+
 class ThemeIndex:
     def __init__(self, engine: Engine, capacity: int = 1024) -> None:
         self.engine = engine
@@ -419,7 +427,7 @@ class ThemeIndex:
         w = self.engine.dense_weight
         if self.dense is not None and vector is not None and n:
             query = self.centre(vector, self.language(text, vector))
-            out += w * (self.dense[:n] @ query)
+            out += w * matvec(self.dense[:n], query)
         if w < 1.0:
             limit = max(50, COMMON_TERM_SHARE * n)
             lex = np.zeros(n, dtype=np.float32)
@@ -447,7 +455,7 @@ class ThemeIndex:
         parts = np.zeros((1 + len(FAMILIES), n), dtype=np.float32)
         if self.dense is not None and vector is not None and n:
             query = self.centre(vector, self.language(text, vector))
-            parts[0] = self.dense[:n] @ query
+            parts[0] = matvec(self.dense[:n], query)
         query = self.query_weights(text)
         sq = [0.0] * len(FAMILIES)
         for term, weight in query.items():
@@ -597,7 +605,7 @@ class ThemeIndex:
         lex, sq = self.theme_lex[slot], self.theme_lex_sq[slot]
         heavy = dict(sorted(lex.items(), key=lambda kv: -abs(kv[1]))[:THEME_TERMS])
         if self.theme_unit is not None and self.theme_unit[slot].any():
-            dense = self.theme_unit[: len(counts)] @ self.theme_unit[slot]
+            dense = matvec(self.theme_unit[: len(counts)], self.theme_unit[slot])
             dense[~live] = -np.inf
             top = self._top(dense, CANDIDATES)
             langs = self.theme_langs[: len(counts)].argmax(axis=1)
@@ -720,7 +728,7 @@ class ThemeIndex:
         if self.theme_unit is not None and vector is not None:
             # Over the contiguous block of all theme slots; empty themes masked.
             centred = self.centre(vector, lang)
-            dense = self.theme_unit[: len(counts)] @ centred
+            dense = matvec(self.theme_unit[: len(counts)], centred)
             dense[counts <= 0] = -np.inf
             order = self._top(dense, CANDIDATES)
             candidates = [
