@@ -15,7 +15,9 @@ a variant of a demo post (its title plus two random words, its stored vector plu
 noise, cosine ≈ 0.9 to the original), in themes of about ten. The grown copy is kept
 (bench/out/api-<N>.sqlite3) and reused; ``--postgres`` works on a PostgreSQL
 copy of the same forum instead (database "benchapi", copied from the one
-``bench/recluster.py --db postgres`` seeds). ``--profile`` prints where the time of the
+``bench/recluster.py --db postgres`` seeds), as deployed: search indexing queued
+for the worker (``FANLOOP_TASKS_BACKEND=database``) rather than done in the
+request. ``--profile`` prints where the time of the
 POSTs goes (cProfile, cumulative; ``--profile similar``: of the GETs of similar posts).
 
     .venv/bin/python bench/api_posts.py --db db.sqlite3 --n 100
@@ -82,6 +84,9 @@ def main() -> None:
 
         env = postgres_copy(args.posts or 100_000, "benchapi")
         os.environ["DATABASE_URL"] = env["DATABASE_URL"]
+        # As deployed: search indexing is queued for the worker (one row), not
+        # done in the request as the embedded default's immediate backend does.
+        os.environ.setdefault("FANLOOP_TASKS_BACKEND", "database")
         args.posts = 0  # grown already
     else:
         for stale in (OUT / "api.sqlite3-wal", OUT / "api.sqlite3-shm"):
