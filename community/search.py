@@ -73,6 +73,14 @@ class SearchKind:
     statuses: list[tuple[str, Any]] = field(default_factory=list)
 
 
+def on_update_only(watch: Callable[[Any], list[int]]) -> Callable[[Any], list[int]]:
+    """Mark a ``watch`` function that can find nothing for a row just inserted
+    (no pain point points at a thread being created): it is then not called,
+    which spares its query on every new post."""
+    watch.on_update_only = True  # type: ignore[attr-defined]
+    return watch
+
+
 class SearchQueryError(ValueError):
     """A query the engine refuses (too long, nothing to look for); the message is
     written for the person who typed it."""

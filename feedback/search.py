@@ -16,6 +16,7 @@ from community.search import (
     BODY_CHARS,
     Document,
     SearchKind,
+    on_update_only,
     pk_batches,
     search_ids,
     thread_document,
@@ -119,6 +120,7 @@ def visible_themes(ids: list[int], viewer) -> dict[int, str]:
     }
 
 
+@on_update_only  # a theme is created before any post can join it
 def _theme_post_ids(theme: Theme) -> list[int]:
     themes = [theme.pk, theme.merged_into_id] if theme.merged_into_id else [theme.pk]
     return list(
@@ -128,6 +130,7 @@ def _theme_post_ids(theme: Theme) -> list[int]:
     )
 
 
+@on_update_only
 def _thread_theme_ids(thread) -> list[int]:
     return list(
         PainPoint.objects.filter(thread_id=thread.pk, theme__isnull=False).values_list(
@@ -159,6 +162,8 @@ def _event_post_ids(event) -> list[int]:
     it set, and those it moved (merges, splits, moves and re-clustering update
     them in bulk, with no save signal of their own) between themes of different
     statuses; a post's document holds nothing else of its theme."""
+    if event.action == "created":
+        return []  # its one post is saved into the theme, which indexes it
     if event.action in {"status", "ship"}:
         return list(
             PainPoint.objects.filter(theme_id=event.theme_id).values_list(

@@ -87,12 +87,13 @@ def _flush() -> None:
         _enqueue({kind: sorted(ids) for kind, ids in pending.items()})
 
 
-def _on_change(sender, instance, **kwargs) -> None:
+def _on_change(sender, instance, created=False, **kwargs) -> None:
     label = sender._meta.label
     for kind in registry.kinds().values():
         affected = kind.watch.get(label)
-        if affected is not None:
-            schedule(kind.name, affected(instance))
+        if affected is None or (created and getattr(affected, "on_update_only", 0)):
+            continue
+        schedule(kind.name, affected(instance))
 
 
 def _reset(*, setting, **kwargs) -> None:

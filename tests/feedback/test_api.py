@@ -325,3 +325,41 @@ def test_post_and_theme_lists_read_only_the_page_asked_for(
     assert reads and all("LIMIT 2" in sql for sql in reads), reads
     themes = client.get("/api/v1/themes", {"limit": 1}).json()
     assert themes["count"] >= 2 and len(themes["items"]) == 1
+
+
+def test_creating_a_post_takes_a_bounded_number_of_queries(
+    client, fan, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """The hot write path: token, board, thread and its counters, the pain point,
+    the index's new keys, a new theme and its first event, the recount, then the
+    response's read (and here the test transaction's savepoint and release)."""
+    feedback_board()
+    with django_capture_on_commit_callbacks(execute=True):  # indexed on commit
+        post_json(
+            client,
+            "/api/v1/posts",
+            {"board": "camera", "kind": "bug", "title": CAMERA, "body": "Every time."},
+            **bearer(fan),
+        )
+    headers = bearer(fan)
+    with django_assert_max_num_queries(18) as captured:
+        response = post_json(
+            client,
+            "/api/v1/posts",
+            {
+                "board": "camera",
+                "kind": "bug",
+                "title": "Night mode photos are blurry",
+                "body": "Since the update.",
+            },
+            **headers,
+        )
+    assert response.status_code == 201, response.content
+    sqls = [q["sql"] for q in captured.captured_queries]
+    # A thread just created has no pain point yet: its theme is not looked up.
+    assert not any(
+        'FROM "feedback_painpoint"' in sql
+        and '"thread_id" = ' in sql
+        and '"theme_id" AS' in sql
+        for sql in sqls
+    ), sqls
