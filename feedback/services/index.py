@@ -308,6 +308,16 @@ def warm_up() -> threading.Thread:
     return thread
 
 
+def index_committed(post_id: int, vector: bytes, theme_id: int, text: str) -> None:
+    """A post this process has just committed goes into its own index at once, so
+    its next request does not read the row back (other processes still do)."""
+    with _state.lock:
+        if _state.index is None or post_id in _state.known:
+            return
+        _state.index.add(post_id, vector, theme_id, text)
+        _state.known.add(post_id)
+
+
 def index_changed() -> None:
     """Tell every process (on commit) that posts changed theme: reload the index."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from functools import partial
 
 import numpy as np
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from feedback import clustering
 from feedback.models import PainPoint, Theme, ThemeEvent, Vote
 from feedback.services.counters import theme_recount
-from feedback.services.index import get_engine, get_index
+from feedback.services.index import get_engine, get_index, index_committed
 
 # How long the vector of text typed in the post form is kept for the post it
 # becomes (``_vector_key``).
@@ -75,6 +76,7 @@ def post_assign(*, post: PainPoint, vector: bytes | None = None) -> Theme:
         post.theme = theme
         post.save(update_fields=["vector", "theme"])
         theme_recount(theme_id=theme.pk)
+    transaction.on_commit(partial(index_committed, post.pk, vector, theme.pk, text))
     return theme
 
 

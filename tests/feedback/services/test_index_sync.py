@@ -1,10 +1,11 @@
 """Each process's theme index follows PM decisions without being rebuilt."""
 
 import pytest
+from django.db import transaction
 
 from feedback.models import PainPoint
 from feedback.services import index as theme_index
-from feedback.services.index import get_index
+from feedback.services.index import get_engine, get_index
 from feedback.services.recluster import recluster_all
 from feedback.services.triage import post_move, theme_merge
 from tests.factories.feedback import make_post
@@ -81,3 +82,31 @@ def test_a_late_commit_below_the_mark_is_picked_up_within_the_interval(monkeypat
     theme_index._state.looked_back_at -= 3600
     assert get_index().theme_of(late.pk) == theme_id
     assert get_index().theme_of(camera.pk) == camera.theme_id
+
+
+def test_a_post_committed_here_is_indexed_without_reading_it_back(
+    django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    make_post(title=CAMERA)
+    index = get_index()
+    with django_capture_on_commit_callbacks(execute=True):
+        battery = make_post(title=BATTERY)
+    assert battery.pk in theme_index._state.known  # on commit, in this process
+
+    with django_assert_num_queries(1) as captured:  # the keys above the mark
+        assert get_index() is index
+    assert 'AS "vector"' not in captured.captured_queries[0]["sql"]  # keys only
+    assert index.theme_of(battery.pk) == battery.theme_id
+    best = index.similar(
+        get_engine().decode(battery.vector), "battery drains overnight idle", k=1
+    )
+    assert best[0].post_id == battery.pk
+
+
+def test_a_post_rolled_back_never_reaches_the_index():
+    index = get_index()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        doomed = make_post(title=WIFI)
+        raise RuntimeError("the request failed after the post was assigned")
+    assert doomed.pk not in theme_index._state.known
+    assert doomed.pk not in index.row_of
