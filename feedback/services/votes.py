@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from community.models import Fan
 from community.pagecache import board_touch
-from feedback.models import PainPoint, Theme, Vote
+from feedback.models import PainPoint, Vote
 from feedback.services.counters import theme_recount
 from feedback.services.realtime import publish_counts
 
@@ -69,13 +69,17 @@ def post_recount(*, post: PainPoint) -> None:
     PainPoint.objects.filter(pk=post.pk).update(vote_count=post.votes.count())
 
 
+THEME_COUNTS = ("vote_count", "fan_count", "post_count")
+
+
 def counts_for(post_id: int) -> dict:
-    row = PainPoint.objects.values("vote_count", "theme_id").get(pk=post_id)
-    theme = (
-        Theme.objects.values("id", "vote_count", "fan_count", "post_count").get(
-            pk=row["theme_id"]
-        )
-        if row["theme_id"]
-        else None
-    )
+    """A post's votes and its theme's counts, in one query: a vote reads them
+    twice (the live update on commit, then the response)."""
+    row = PainPoint.objects.values(
+        "vote_count", "theme_id", *(f"theme__{name}" for name in THEME_COUNTS)
+    ).get(pk=post_id)
+    theme = None
+    if row["theme_id"]:
+        theme = {"id": row["theme_id"]}
+        theme.update((name, row[f"theme__{name}"]) for name in THEME_COUNTS)
     return {"post": post_id, "votes": row["vote_count"], "theme": theme}

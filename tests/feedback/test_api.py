@@ -363,3 +363,36 @@ def test_creating_a_post_takes_a_bounded_number_of_queries(
         and '"theme_id" AS' in sql
         for sql in sqls
     ), sqls
+
+
+def test_a_vote_reads_the_counts_once_for_viewers_and_once_for_its_answer(
+    client,
+    fan,
+    other_fan,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    post = make_post(title=CAMERA, author=other_fan)
+    headers = bearer(fan)
+    with (
+        django_capture_on_commit_callbacks(execute=True),  # the live update too
+        django_assert_max_num_queries(14) as captured,
+    ):
+        response = client.put(f"/api/v1/posts/{post.pk}/vote", **headers)
+    assert response.json() == {
+        "post": post.pk,
+        "voted": True,
+        "votes": 1,
+        "theme": {
+            "id": post.theme_id,
+            "vote_count": 1,
+            "fan_count": 2,
+            "post_count": 1,
+        },
+    }
+    theme_reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "feedback_theme"' in q["sql"]
+    ]
+    assert not theme_reads, theme_reads  # the counts come joined to the post
