@@ -11,6 +11,10 @@ from channels.layers import get_channel_layer
 logger = logging.getLogger(__name__)
 
 
+# The theme counts every live update carries (``counts_for``, ``publish_theme``).
+THEME_COUNTS = ("vote_count", "fan_count", "post_count")
+
+
 def theme_group(theme_id: int) -> str:
     return f"theme.{theme_id}"
 
@@ -43,9 +47,7 @@ def publish_theme(*, theme_id: int) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    theme = Theme.objects.values("id", "vote_count", "fan_count", "post_count").get(
-        pk=theme_id
-    )
+    theme = Theme.objects.values("id", *THEME_COUNTS).get(pk=theme_id)
     try:
         async_to_sync(layer.group_send)(
             theme_group(theme_id),

@@ -11,7 +11,7 @@ from community.models import Fan
 from community.pagecache import board_touch
 from feedback.models import PainPoint, Vote
 from feedback.services.counters import theme_recount
-from feedback.services.realtime import publish_counts
+from feedback.services.realtime import THEME_COUNTS, publish_counts
 
 
 def _check(fan: Fan, post: PainPoint) -> None:
@@ -67,9 +67,6 @@ def vote_toggle(*, fan: Fan, post: PainPoint) -> bool:
 
 def post_recount(*, post: PainPoint) -> None:
     PainPoint.objects.filter(pk=post.pk).update(vote_count=post.votes.count())
-
-
-THEME_COUNTS = ("vote_count", "fan_count", "post_count")
 
 
 def counts_for(post_id: int) -> dict:
