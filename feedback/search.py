@@ -75,25 +75,29 @@ def theme_documents(ids: list[int] | None, vectors: bool = False) -> Iterator[li
     )
     for batch in batches:
         rows = list(batch)
-        titles: dict[int, list[str]] = {}
-        # The most voted titles of each theme, counted off in the database: a theme
-        # of thousands of posts is re-indexed whenever one joins it.
-        rank = Window(
-            RowNumber(),
-            partition_by=[F("theme_id")],
-            order_by=[F("vote_count").desc(), F("thread_id").asc()],
-        )
-        for theme_id, title in (
-            PainPoint.objects.filter(
-                theme_id__in=[r["id"] for r in rows], thread__is_hidden=False
-            )
-            .annotate(rank=rank)
-            .filter(rank__lte=THEME_POST_TITLES)
-            .order_by("theme_id", "rank")
-            .values_list("theme_id", "thread__title")
-        ):
-            titles.setdefault(theme_id, []).append(title)
+        titles = _top_titles([r["id"] for r in rows])
         yield [(r["id"], _theme_document(r, titles.get(r["id"], []))) for r in rows]
+
+
+def _top_titles(theme_ids: list[int]) -> dict[int, list[str]]:
+    """The most voted visible titles of each theme (``THEME_POST_TITLES``), counted
+    off in the database: a theme of thousands of posts is re-indexed whenever one
+    joins it."""
+    order = [F("vote_count").desc(), F("thread_id").asc()]
+    posts = PainPoint.objects.filter(theme_id__in=theme_ids, thread__is_hidden=False)
+    if len(theme_ids) == 1:  # a post joined a theme: a plain LIMIT does
+        titles = posts.order_by(*order).values_list("thread__title", flat=True)
+        return {theme_ids[0]: list(titles[:THEME_POST_TITLES])}
+    rank = Window(RowNumber(), partition_by=[F("theme_id")], order_by=order)
+    found: dict[int, list[str]] = {}
+    for theme_id, title in (
+        posts.annotate(rank=rank)
+        .filter(rank__lte=THEME_POST_TITLES)
+        .order_by("theme_id", "rank")
+        .values_list("theme_id", "thread__title")
+    ):
+        found.setdefault(theme_id, []).append(title)
+    return found
 
 
 def _theme_document(row: dict, titles: list[str]) -> Document | None:

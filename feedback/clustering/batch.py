@@ -113,7 +113,9 @@ def _merge_close_themes(engine: Engine, index: ThemeIndex, keep_apart: set[int])
     """Map theme → theme it joins, for themes whose dense centres nearly coincide."""
     if index.theme_unit is None:
         return {}
-    live = [s for s, count in enumerate(index.theme_n) if count > 0]
+    live = [
+        s for s, count in enumerate(index.theme_n[: len(index.theme_keys)]) if count > 0
+    ]
     if len(live) < 2:
         return {}
     parent = {index.theme_keys[s]: index.theme_keys[s] for s in live}

@@ -192,7 +192,9 @@ class ThemeIndex:
         # Theme centroids: sums of members' centred vectors and lexical weights.
         self.theme_row: dict[int, int] = {}
         self.theme_keys: list[int] = []
-        self.theme_n: list[int] = []
+        # Posts per theme slot; slots from len(theme_keys) on are spare capacity
+        # (an array, not a list: assignment masks empty themes with it per post).
+        self.theme_n = np.zeros(64, dtype=np.int64)
         # How many of each theme's posts are in each of LANGUAGES.
         self.theme_langs = np.zeros((64, len(LANGUAGES)), dtype=np.int32)
         self.theme_sum = np.zeros((64, DIM), dtype=np.float32) if engine.dense else None
@@ -346,7 +348,9 @@ class ThemeIndex:
             slot = len(self.theme_keys)
             self.theme_row[theme] = slot
             self.theme_keys.append(theme)
-            self.theme_n.append(0)
+            if slot == len(self.theme_n):
+                self.theme_n = np.resize(self.theme_n, max(64, slot * 2))
+                self.theme_n[slot:] = 0
             if slot == len(self.theme_langs):
                 self.theme_langs = np.resize(
                     self.theme_langs, (slot * 2, len(LANGUAGES))
@@ -596,7 +600,7 @@ class ThemeIndex:
         cosine of their lexical sums; empty themes (merged away) are left out.
         """
         slot = self.theme_row.get(theme_id)
-        counts = np.asarray(self.theme_n)
+        counts = self.theme_n[: len(self.theme_keys)]
         if slot is None or counts[slot] <= 0:
             return []
         w = self.engine.dense_weight
@@ -719,7 +723,7 @@ class ThemeIndex:
         members' TF-IDF vectors, computed for the best dense candidates, or (lexical
         engine) for the themes of the posts sharing the query's terms.
         """
-        counts = np.asarray(self.theme_n)
+        counts = self.theme_n[: len(self.theme_keys)]
         if not (counts > 0).any():
             return Assignment(None, 0.0)
         w = self.engine.dense_weight

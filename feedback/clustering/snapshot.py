@@ -121,7 +121,7 @@ def save(index: ThemeIndex, path: str | os.PathLike, meta: dict) -> None:
         "post_weights": post_weights,
         "chars": _blob(index.chars),
         "theme_keys": np.array(index.theme_keys, dtype=np.int64),
-        "theme_n": np.array(index.theme_n, dtype=np.int64),
+        "theme_n": np.array(index.theme_n[: len(index.theme_keys)], dtype=np.int64),
         "theme_lex_ptr": lex_ptr,
         "theme_lex_terms": lex_terms,
         "theme_lex_values": lex_values,
@@ -221,7 +221,7 @@ def _restore(data, engine: Engine) -> ThemeIndex:
     keys = data["theme_keys"].tolist()
     index.theme_keys = keys
     index.theme_row = {key: slot for slot, key in enumerate(keys)}
-    index.theme_n = data["theme_n"].tolist()
+    index.theme_n = np.array(data["theme_n"], dtype=np.int64)
     index.theme_langs = np.zeros((max(64, len(keys)), len(LANGUAGES)), dtype=np.int32)
     member = np.nonzero(index.active[:n] & (index.themes[:n] >= 0))[0]
     if len(member):

@@ -76,11 +76,16 @@ def test_a_theme_document_quotes_its_most_voted_titles(monkeypatch, pm):
         vote_cast(fan=fan, post=loud)
     vote_cast(fan=FanFactory(), post=first)
 
+    other = make_post(title="Camera shutter lags in low light")
     [[(theme_id, doc)]] = list(feedback_search.theme_documents([first.theme_id]))
 
     assert theme_id == first.theme_id
     assert "Timer sound stops" in doc.body and "Alarm rings late" in doc.body
     assert "Clock widget" not in doc.body
+    # Re-indexing many themes at once (a window query) quotes the same titles.
+    [batch] = feedback_search.theme_documents([first.theme_id, other.theme_id])
+    assert dict(batch)[first.theme_id] == doc
+    assert "Camera shutter lags" in dict(batch)[other.theme_id].body
 
 
 def test_recluster_drops_the_theme_it_emptied_from_the_index(backend, indexed):
