@@ -78,20 +78,21 @@ def _rows(after: int = 0, only: list[int] | None = None):
     return rows if only is not None else rows.iterator(chunk_size=2000)
 
 
-def _new_rows(watermark: int):
+def _new_rows(watermark: int) -> tuple[list, int]:
     """Rows not yet indexed above the high-water mark, and at most once every
     ``LOOKBACK_EVERY`` seconds also just below it: first their keys (a cheap index
-    scan), then the vectors and texts of only the missing ones."""
+    scan), then the vectors and texts of only the missing ones. Also the highest
+    key seen, known or not, which becomes the mark: posts this process committed
+    are known already (``index_committed``), and without it every later request
+    would list them again."""
     now = time.monotonic()
     floor = watermark
     if now - _state.looked_back_at >= LOOKBACK_EVERY:
         floor = max(0, watermark - LOOKBACK)
         _state.looked_back_at = now
-    window = _indexable().filter(pk__gt=floor)
-    missing = [
-        pk for pk in window.values_list("pk", flat=True) if pk not in _state.known
-    ]
-    return _rows(only=missing) if missing else []
+    keys = list(_indexable().filter(pk__gt=floor).values_list("pk", flat=True))
+    missing = [pk for pk in keys if pk not in _state.known]
+    return (_rows(only=missing) if missing else []), max(keys, default=0)
 
 
 # Primary keys are handed out before commit, so a slow transaction can commit a lower
@@ -171,8 +172,9 @@ def get_index() -> clustering.ThemeIndex:
             if not loaded:
                 _build()
             _state.generation = generation
-        top = _add_rows(_state.index, _new_rows(_state.watermark))
-        _state.watermark = max(_state.watermark, top)
+        rows, highest = _new_rows(_state.watermark)
+        top = _add_rows(_state.index, rows)
+        _state.watermark = max(_state.watermark, top, highest)
         if loaded:
             behind = len(_state.known) - _state.loaded_posts
             if behind >= SNAPSHOT_REFRESH or behind > _state.loaded_posts:

@@ -101,6 +101,10 @@ def test_a_post_committed_here_is_indexed_without_reading_it_back(
         get_engine().decode(battery.vector), "battery drains overnight idle", k=1
     )
     assert best[0].post_id == battery.pk
+    # The mark moved past it: later requests do not list it again.
+    assert theme_index._state.watermark == battery.pk
+    theme_index._state.looked_back_at = float("inf")  # no look-back below the mark
+    assert theme_index._new_rows(theme_index._state.watermark) == ([], 0)
 
 
 def test_a_post_rolled_back_never_reaches_the_index():
