@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, IntegerField, Max, Sum
+from django.db.models.expressions import RawSQL
 
 from community.models import Thread
 from feedback.models import PainPoint, Theme, Vote
@@ -28,17 +29,25 @@ def theme_fan_ids(*, theme_id: int):
 
 
 def theme_recount(*, theme_id: int) -> None:
-    """Recompute one theme's counters and score: three queries (aggregate, fan
-    UNION, update), cheap enough to run on every vote."""
+    """Recompute one theme's counters and score: two queries (the aggregate with
+    the fan UNION counted in a subquery, then the update), cheap enough to run on
+    every vote and every new post."""
+    fans_sql, fans_params = theme_fan_ids(theme_id=theme_id).query.sql_with_params()
+    # Uncorrelated, so computed once; MAX() over it only makes it an aggregate (a
+    # theme without visible posts has no fans either: NULL, counted as 0).
+    # The SQL is Django's own compilation of that query; its values stay parameters.
+    count_sql = f"SELECT COUNT(*) FROM ({fans_sql}) fans"  # noqa: S608
+    fans = Max(RawSQL(count_sql, fans_params), output_field=IntegerField())  # noqa: S611
     agg = PainPoint.objects.filter(
         theme_id=theme_id, thread__is_hidden=False
     ).aggregate(
         posts=Count("pk"),
         votes=Sum("vote_count"),
         last=Max("thread__last_activity_at"),
+        fans=fans,
         **spread_aggregates(),
     )
-    fan_count = theme_fan_ids(theme_id=theme_id).count()
+    fan_count = agg["fans"] or 0
     fields = {
         "post_count": agg["posts"],
         "vote_count": agg["votes"] or 0,

@@ -343,7 +343,7 @@ def test_creating_a_post_takes_a_bounded_number_of_queries(
             **bearer(fan),
         )
     headers = bearer(fan)
-    with django_assert_max_num_queries(17) as captured:
+    with django_assert_max_num_queries(16) as captured:
         response = post_json(
             client,
             "/api/v1/posts",
@@ -380,7 +380,7 @@ def test_a_vote_reads_the_counts_once_for_viewers_and_once_for_its_answer(
     headers = bearer(fan)
     with (
         django_capture_on_commit_callbacks(execute=True),  # the live update too
-        django_assert_max_num_queries(14) as captured,
+        django_assert_max_num_queries(13) as captured,
     ):
         response = client.put(f"/api/v1/posts/{post.pk}/vote", **headers)
     assert response.json() == {
