@@ -64,6 +64,7 @@ THEME_EVIDENCE = 3
 SKETCH_FROM = 20_000
 SKETCH_DIM = 128
 SHORTLIST = 1000
+SKETCH_SAMPLE = 20_000  # rows (evenly spaced) the axes are fitted on
 # A theme's heaviest lexical terms, compared with other themes' in ``related``.
 THEME_TERMS = 30
 
@@ -376,10 +377,10 @@ class ThemeIndex:
     # -- the sketch behind suggestions in a large forum ------------------------------
     def _fit_sketch(self) -> None:
         """Fit the basis to the rows (the principal axes of an even sample of
-        up to 20,000 of them: their second moment, as the sketch is to keep dot
-        products) and project every row, in chunks."""
+        about SKETCH_SAMPLE of them: their second moment, as the sketch is to keep
+        dot products) and project every row, in chunks."""
         n = self.size
-        sample = self.dense[np.arange(0, n, max(1, n // 20_000))]
+        sample = self.dense[np.arange(0, n, max(1, n // SKETCH_SAMPLE))]
         sample = sample[sample.any(axis=1)]
         self.sketched_at = n
         if len(sample) < SKETCH_DIM:  # hardly any vectors: scanned in full
