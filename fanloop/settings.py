@@ -318,6 +318,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Django's own "django" handlers printed every line of runserver (daphne's access
+    # log) a second time on the way to the root handler: Django's records go to the
+    # root handler only.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
 
 # Backlog score (feedback/scoring.py): weights of each component and the half-life of
