@@ -332,6 +332,12 @@ FANLOOP_SCORE_HALF_LIFE_DAYS = float(
     os.environ.get("FANLOOP_SCORE_HALF_LIFE_DAYS", "14")
 )
 
+# JSON API lists (django-ninja's ?limit=&offset=): 100 items a page by default and
+# at most 500 (ninja's own default has no ceiling: one request could ask for every
+# post of the forum); a larger limit is a 422 that says so.
+NINJA_PAGINATION_PER_PAGE = 100
+NINJA_PAGINATION_MAX_LIMIT = 500
+
 # Pain-point attachments: how many, and how large each kind may be.
 FANLOOP_MAX_ATTACHMENTS = 5
 FANLOOP_MAX_IMAGE_BYTES = 5 * 1024 * 1024

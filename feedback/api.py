@@ -200,6 +200,8 @@ def _limit(request: HttpRequest, group: str) -> None:
 def post_list(
     request, board: str = "", theme: int | None = None, kind: str = "", q: str = ""
 ):
+    if kind and kind not in PainPoint.Kind.values:
+        raise HttpError(422, f"kind: one of {', '.join(PainPoint.Kind.values)}.")
     qs = selectors.painpoint_list(
         viewer=request.user, board=board or None, theme=theme, kind=kind or None
     )
@@ -299,6 +301,10 @@ def theme_list(
 ):
     if status and status not in Theme.Status.values:
         raise HttpError(422, f"status: one of {', '.join(Theme.Status.values)}.")
+    if ordering and ordering not in selectors.THEME_ORDERINGS:
+        raise HttpError(
+            422, f"ordering: one of {', '.join(selectors.THEME_ORDERINGS)}."
+        )
     qs = selectors.theme_list(
         status=status or None, board=board or None, ordering=ordering or "-score"
     )

@@ -149,6 +149,18 @@ def fan_open_painpoints(*, fan) -> QuerySet[PainPoint]:
     )
 
 
+# How a theme list may be ordered (the theme list page, GET /api/v1/themes).
+THEME_ORDERINGS = (
+    "-score",
+    "score",
+    "-fan_count",
+    "-vote_count",
+    "-last_activity_at",
+    "-created_at",
+    "title",
+)
+
+
 def theme_list(
     *, status: str | None = None, board: str | None = None, ordering: str = "-score"
 ) -> QuerySet[Theme]:
@@ -157,17 +169,8 @@ def theme_list(
         qs = qs.filter(status=status)
     if board:
         qs = qs.filter(board__slug=board)
-    allowed = {
-        "-score",
-        "score",
-        "-fan_count",
-        "-vote_count",
-        "-last_activity_at",
-        "-created_at",
-        "title",
-    }
     return qs.select_related("board").order_by(
-        ordering if ordering in allowed else "-score", "-id"
+        ordering if ordering in THEME_ORDERINGS else "-score", "-id"
     )
 
 

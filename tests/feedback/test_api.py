@@ -400,3 +400,22 @@ def test_a_vote_reads_the_counts_once_for_viewers_and_once_for_its_answer(
         if 'FROM "feedback_theme"' in q["sql"]
     ]
     assert not theme_reads, theme_reads  # the counts come joined to the post
+
+
+def test_list_filters_and_page_sizes_out_of_range_are_422_with_a_reason(client):
+    make_post(title=CAMERA)
+    too_many = "less than or equal to 500"
+    for url, bad, reason in [
+        ("/api/v1/themes", {"ordering": "password"}, "ordering: one of -score"),
+        ("/api/v1/posts", {"kind": "feature"}, "kind: one of bug"),
+        ("/api/v1/themes", {"limit": 501}, too_many),
+        ("/api/v1/posts", {"limit": 100000}, too_many),
+        ("/api/v1/releases", {"limit": 501}, too_many),
+    ]:
+        response = client.get(url, bad)
+        assert response.status_code == 422, (url, bad)
+        assert reason in str(response.json()), response.json()
+    assert client.get("/api/v1/themes", {"ordering": "-fan_count"}).json()["count"] == 1
+    assert (
+        client.get("/api/v1/posts", {"kind": "bug", "limit": 500}).json()["count"] == 1
+    )
