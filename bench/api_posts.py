@@ -131,13 +131,18 @@ def main() -> None:
 
     get_engine().encode_query("warm up")
     lexical_terms("warm up 预热")
+    saved_at = snapshot.stat().st_mtime if snapshot.exists() else None
     t0 = time.perf_counter()
     get_index()
+    # A build saves a new snapshot; a load leaves the file alone.
+    loaded = snapshot.exists() and snapshot.stat().st_mtime == saved_at
+    how = "loaded from the snapshot" if loaded else "built and saved"
+    if args.load and not loaded:
+        how += " (the snapshot was of another database)"
     print(
-        f"index of {PainPoint.objects.count()} posts "
-        f"{'loaded from the snapshot' if args.load else 'built and saved'} in "
+        f"index of {PainPoint.objects.count()} posts {how} in "
         f"{time.perf_counter() - t0:.2f} s"
-        + ("" if args.load else f" ({snapshot.stat().st_size / 1e6:.0f} MB saved)")
+        + ("" if loaded else f" ({snapshot.stat().st_size / 1e6:.0f} MB saved)")
         + f"; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10} MB"
     )
     # A PM decision elsewhere (here: 1,000 posts change theme) bumps the index
