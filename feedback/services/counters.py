@@ -28,10 +28,10 @@ def theme_fan_ids(*, theme_id: int):
     return authors.union(voters)
 
 
-def theme_recount(*, theme_id: int) -> None:
+def theme_recount(*, theme_id: int) -> dict:
     """Recompute one theme's counters and score: two queries (the aggregate with
     the fan UNION counted in a subquery, then the update), cheap enough to run on
-    every vote and every new post."""
+    every vote and every new post. Returns the fields written."""
     fans_sql, fans_params = theme_fan_ids(theme_id=theme_id).query.sql_with_params()
     # Uncorrelated, so computed once; MAX() over it only makes it an aggregate (a
     # theme without visible posts has no fans either: NULL, counted as 0).
@@ -66,11 +66,15 @@ def theme_recount(*, theme_id: int) -> None:
             )
         ).total
     Theme.objects.filter(pk=theme_id).update(**fields)
+    return fields
 
 
-def themes_recount(theme_ids: Iterable[int]) -> None:
-    for theme_id in sorted({t for t in theme_ids if t}):
-        theme_recount(theme_id=theme_id)
+def themes_recount(theme_ids: Iterable[int | None]) -> dict[int, dict]:
+    """``theme_recount`` for each theme (None left out): theme id → fields."""
+    return {
+        theme_id: theme_recount(theme_id=theme_id)
+        for theme_id in sorted({t for t in theme_ids if t})
+    }
 
 
 def theme_fan_counts(*, before=None) -> dict[int, int]:

@@ -11,7 +11,7 @@ from channels.layers import get_channel_layer
 logger = logging.getLogger(__name__)
 
 
-# The theme counts every live update carries (``counts_for``, ``publish_theme``).
+# The theme counts every live update carries (``counts_for``, ``publish_themes``).
 THEME_COUNTS = ("vote_count", "fan_count", "post_count")
 
 
@@ -41,17 +41,19 @@ def publish_counts(*, post_id: int) -> None:
         logger.exception("could not publish live counts for post %s", post_id)
 
 
-def publish_theme(*, theme_id: int) -> None:
-    from feedback.models import Theme
-
+def publish_themes(counts: dict[int, dict]) -> None:
+    """Send themes' new counts (theme id → fields holding ``THEME_COUNTS``, as
+    ``theme_recount`` returns them) to everyone watching those themes: a post
+    joined one, or a product manager moved posts between them."""
     layer = get_channel_layer()
     if layer is None:
         return
-    theme = Theme.objects.values("id", *THEME_COUNTS).get(pk=theme_id)
     try:
-        async_to_sync(layer.group_send)(
-            theme_group(theme_id),
-            {"type": "counts.update", "counts": {"post": None, "theme": theme}},
-        )
-    except Exception:
-        logger.exception("could not publish live counts for theme %s", theme_id)
+        for theme_id, fields in counts.items():
+            theme = {"id": theme_id, **{name: fields[name] for name in THEME_COUNTS}}
+            async_to_sync(layer.group_send)(
+                theme_group(theme_id),
+                {"type": "counts.update", "counts": {"post": None, "theme": theme}},
+            )
+    except Exception:  # a broken layer must never fail the change itself
+        logger.exception("could not publish live counts for themes %s", list(counts))

@@ -19,6 +19,7 @@ from feedback import clustering
 from feedback.models import PainPoint, Theme, ThemeEvent, Vote
 from feedback.services.counters import theme_recount
 from feedback.services.index import get_engine, get_index, index_committed
+from feedback.services.realtime import publish_themes
 
 # How long the vector of text typed in the post form is kept for the post it
 # becomes (``_vector_key``).
@@ -75,8 +76,9 @@ def post_assign(*, post: PainPoint, vector: bytes | None = None) -> Theme:
         post.vector = vector
         post.theme = theme
         post.save(update_fields=["vector", "theme"])
-        theme_recount(theme_id=theme.pk)
+        counts = theme_recount(theme_id=theme.pk)
     transaction.on_commit(partial(index_committed, post.pk, vector, theme.pk, text))
+    transaction.on_commit(partial(publish_themes, {theme.pk: counts}))
     return theme
 
 

@@ -8,6 +8,8 @@ theme (``PainPoint.theme_pinned``).
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +20,16 @@ from community.services.notifications import notify
 from feedback.models import PainPoint, Theme, ThemeEvent
 from feedback.services.counters import theme_fan_ids, themes_recount
 from feedback.services.index import index_changed
+from feedback.services.realtime import publish_themes
+
+
+def _posts_moved(theme_ids: list[int | None]) -> None:
+    """After posts changed theme: count those themes again, tell every process's
+    similarity index, and once committed show the themes' live viewers their new
+    counts."""
+    counts = themes_recount(theme_ids)
+    index_changed()
+    transaction.on_commit(partial(publish_themes, counts))
 
 
 def require_pm(fan: Fan) -> None:
@@ -135,8 +147,7 @@ def theme_merge(*, source: Theme, into: Theme, by: Fan) -> Theme:
     _event(
         into, by, ThemeEvent.Action.MERGE, {}, {"from": source.pk, "posts": post_ids}
     )
-    themes_recount([source.pk, into.pk])
-    index_changed()
+    _posts_moved([source.pk, into.pk])
     return into
 
 
@@ -166,8 +177,7 @@ def theme_unmerge(*, source: Theme, by: Fan) -> Theme:
         {"from": source.pk},
         {},
     )
-    themes_recount([source.pk, into_id])
-    index_changed()
+    _posts_moved([source.pk, into_id])
     return source
 
 
@@ -192,8 +202,7 @@ def theme_split(
     PainPoint.objects.filter(pk__in=post_ids).update(theme=new, theme_pinned=True)
     _event(theme, by, ThemeEvent.Action.SPLIT, {"posts": post_ids}, {"to": new.pk})
     _event(new, by, ThemeEvent.Action.SPLIT, {"from": theme.pk}, {"posts": post_ids})
-    themes_recount([theme.pk, new.pk])
-    index_changed()
+    _posts_moved([theme.pk, new.pk])
     return new
 
 
@@ -217,8 +226,7 @@ def post_move(*, post: PainPoint, into: Theme, by: Fan) -> PainPoint:
             {"to": into.pk},
         )
     _event(into, by, ThemeEvent.Action.MOVE, {"from": old}, {"post": post.pk})
-    themes_recount([old, into.pk])
-    index_changed()
+    _posts_moved([old, into.pk])
     return post
 
 

@@ -6,7 +6,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from fanloop.asgi import application
-from feedback.services import votes
+from feedback.services import triage, votes
 from tests.factories.community import FanFactory
 from tests.factories.feedback import make_post
 
@@ -30,21 +30,31 @@ def run_async(coroutine_function):
     return outcome.get("value")
 
 
-def counts_after_vote(path: str, post, fan) -> dict:
-    """Open a socket on ``path``, cast a vote, return the first message pushed."""
+def first_messages(paths: list[str], change) -> list[dict]:
+    """Open a socket on each of ``paths``, make ``change()`` (in the database),
+    return the first message each socket was pushed."""
 
     async def scenario():
-        communicator = WebsocketCommunicator(
-            application, path, headers=[(b"origin", b"http://localhost")]
-        )
-        connected, _ = await communicator.connect()
-        assert connected
-        await database_sync_to_async(votes.vote_cast)(fan=fan, post=post)
-        message = await communicator.receive_json_from(timeout=5)
-        await communicator.disconnect()
-        return message
+        sockets = []
+        for path in paths:
+            communicator = WebsocketCommunicator(
+                application, path, headers=[(b"origin", b"http://localhost")]
+            )
+            connected, _ = await communicator.connect()
+            assert connected
+            sockets.append(communicator)
+        await database_sync_to_async(change)()
+        messages = [await s.receive_json_from(timeout=5) for s in sockets]
+        for communicator in sockets:
+            await communicator.disconnect()
+        return messages
 
     return run_async(scenario)
+
+
+def counts_after_vote(path: str, post, fan) -> dict:
+    """Open a socket on ``path``, cast a vote, return the first message pushed."""
+    return first_messages([path], lambda: votes.vote_cast(fan=fan, post=post))[0]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -61,3 +71,35 @@ def test_a_post_page_socket_receives_its_own_counts():
     post = make_post(title="Battery drains overnight")
     message = counts_after_vote(f"/ws/posts/{post.pk}/", post, FanFactory())
     assert message["post"] == post.pk and message["votes"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_post_joining_a_theme_pushes_its_new_counts():
+    first = make_post(title="Camera crashes in night mode")
+    (message,) = first_messages(
+        [f"/ws/themes/{first.theme_id}/"],
+        lambda: make_post(title="The camera crashes in night mode every time"),
+    )
+    assert message["post"] is None
+    assert message["theme"] == {
+        "id": first.theme_id,
+        "vote_count": 0,
+        "fan_count": 2,
+        "post_count": 2,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_merge_pushes_both_themes_new_counts(pm):
+    camera = make_post(title="Camera crashes in night mode")
+    battery = make_post(title="Battery drains overnight on standby")
+    assert camera.theme_id != battery.theme_id
+    source, into = battery.theme, camera.theme
+    to_source, to_into = first_messages(
+        [f"/ws/themes/{source.pk}/", f"/ws/themes/{into.pk}/"],
+        lambda: triage.theme_merge(source=source, into=into, by=pm),
+    )
+    assert to_source["theme"]["post_count"] == 0
+    assert to_source["theme"]["fan_count"] == 0
+    assert to_into["theme"]["post_count"] == 2
+    assert to_into["theme"]["fan_count"] == 2
