@@ -160,8 +160,3 @@ def char_ngrams(text: str, sizes: tuple[int, ...] = (2, 3)) -> list[str]:
         for n in sizes:
             grams.extend(run[i : i + n] for i in range(len(run) - n + 1))
     return grams
-
-
-def search_terms(text: str) -> str:
-    """Space-separated words for a full-text index that does not segment Chinese."""
-    return " ".join(segment(text))

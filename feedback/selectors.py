@@ -209,10 +209,6 @@ def theme_detail(*, theme: Theme, viewer) -> dict:
     }
 
 
-def theme_events(*, theme: Theme) -> QuerySet[ThemeEvent]:
-    return theme.events.select_related("actor")
-
-
 def triage_rows(
     *,
     board: str | None = None,

@@ -178,9 +178,3 @@ def badge_grant(*, fan_id: int, slug: str, name: str, description: str = "") -> 
     )
     _row, created = FanBadge.objects.get_or_create(fan_id=fan_id, badge=badge)
     return created
-
-
-def reputation_recount(*, fan: Fan) -> int:
-    total = sum(fan.reputation_log.values_list("amount", flat=True))
-    Fan.objects.filter(pk=fan.pk).update(reputation=total)
-    return total

@@ -188,7 +188,6 @@ class Engine:
     name: str
     dense_weight: float
     assign_threshold: float
-    merge_threshold: float
     # While an index is too small to centre on its own mean, vectors are centred on
     # the reference mean, which leaves unrelated texts at cosines up to ~0.45; this
     # stricter threshold applies until then.
@@ -473,7 +472,6 @@ LEXICAL = Engine(
     "lexical",
     dense_weight=0.0,
     assign_threshold=0.05,
-    merge_threshold=0.55,
     link_threshold=0.16,
     recluster_from_themes=True,
     # Group CV as for the hybrid (bench/cluster_quality.py --engine lexical --tune):
@@ -500,7 +498,6 @@ HYBRID = Engine(
     "hybrid",
     dense_weight=0.8,
     assign_threshold=0.325,
-    merge_threshold=0.6,
     # Measured: with the reference centre, unrelated product complaints reach cosines
     # of ~0.45 and paraphrases ~0.75, so small forums (< 64 posts) need a higher bar.
     cold_threshold=0.5,

@@ -48,6 +48,7 @@ def fingerprint(engine: Engine) -> str:
     digest = hashlib.sha256(f"{FORMAT}|{DIM}|{engine!r}".encode())
     for module in (community_text, engine_module, index_module):
         digest.update(Path(module.__file__).read_bytes())
+    digest.update(engine_module.REFERENCE_PATH.read_bytes())  # the centres
     if engine.adapter:
         digest.update(ADAPTER.read_bytes())
     return digest.hexdigest()[:32]

@@ -65,10 +65,6 @@ def vote_toggle(*, fan: Fan, post: PainPoint) -> bool:
     return True
 
 
-def post_recount(*, post: PainPoint) -> None:
-    PainPoint.objects.filter(pk=post.pk).update(vote_count=post.votes.count())
-
-
 def counts_for(post_id: int) -> dict:
     """A post's votes and its theme's counts, in one query: a vote reads them
     twice (the live update on commit, then the response)."""
