@@ -9,12 +9,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
 
 from community.api import Mapped, auth_methods
+from community.forms import MAX_BODY
 from community.models import Board
 from community.ratelimits import read_limited, write_limited
 from community.search import SearchQueryError
 from feedback import selectors
+from feedback.forms import MAX_RESULT, MAX_STEPS
 from feedback.models import PainPoint, Theme
 from feedback.search import search_filter
 from feedback.services import posts, triage, votes
@@ -68,18 +71,23 @@ class PostOut(Schema):
         }
 
 
+# The form's limits (a longer text is a 422 that names the field and its limit).
+_DEVICE = PainPoint._meta.get_field("device_model").max_length
+_VERSION = PainPoint._meta.get_field("os_version").max_length
+
+
 class PostIn(Schema):
     board: str
     kind: Literal["bug", "suggestion", "complaint"]
     title: str
-    body: str
-    device_model: str = ""
-    os_version: str = ""
+    body: str = Field(max_length=MAX_BODY)
+    device_model: str = Field("", max_length=_DEVICE)
+    os_version: str = Field("", max_length=_VERSION)
     reproducibility: Literal["", "always", "sometimes", "once"] = ""
     severity: int = PainPoint.Severity.MEDIUM
-    steps: str = ""
-    expected: str = ""
-    actual: str = ""
+    steps: str = Field("", max_length=MAX_STEPS)
+    expected: str = Field("", max_length=MAX_RESULT)
+    actual: str = Field("", max_length=MAX_RESULT)
     tags: list[str] = []
 
 
@@ -88,14 +96,14 @@ class PostPatch(Schema):
 
     kind: Literal["bug", "suggestion", "complaint"] | None = None
     title: str | None = None
-    body: str | None = None
-    device_model: str | None = None
-    os_version: str | None = None
+    body: str | None = Field(None, max_length=MAX_BODY)
+    device_model: str | None = Field(None, max_length=_DEVICE)
+    os_version: str | None = Field(None, max_length=_VERSION)
     reproducibility: Literal["", "always", "sometimes", "once"] | None = None
     severity: int | None = None
-    steps: str | None = None
-    expected: str | None = None
-    actual: str | None = None
+    steps: str | None = Field(None, max_length=MAX_STEPS)
+    expected: str | None = Field(None, max_length=MAX_RESULT)
+    actual: str | None = Field(None, max_length=MAX_RESULT)
     tags: list[str] | None = None
 
 

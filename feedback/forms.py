@@ -4,6 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from community.forms import ThreadForm
 from feedback.models import PainPoint, Theme
 
+# How long a bug's steps and its expected and actual results may be (the form and
+# the JSON API).
+MAX_STEPS = 5000
+MAX_RESULT = 2000
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -46,19 +51,19 @@ class PainPointForm(ThreadForm):
     steps = forms.CharField(
         label=_("Steps to reproduce"),
         required=False,
-        max_length=5000,
+        max_length=MAX_STEPS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     expected = forms.CharField(
         label=_("Expected result"),
         required=False,
-        max_length=2000,
+        max_length=MAX_RESULT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     actual = forms.CharField(
         label=_("Actual result"),
         required=False,
-        max_length=2000,
+        max_length=MAX_RESULT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     attachments = MultipleFileField(

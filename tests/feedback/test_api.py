@@ -419,3 +419,34 @@ def test_list_filters_and_page_sizes_out_of_range_are_422_with_a_reason(client):
     assert (
         client.get("/api/v1/posts", {"kind": "bug", "limit": 500}).json()["count"] == 1
     )
+
+
+def test_a_post_longer_than_the_form_allows_is_422_naming_the_field(client, fan):
+    """The API keeps the form's limits: nothing is cut short in silence (a device
+    of 500 characters was stored as its first 80) or stored at any length."""
+    feedback_board()
+    base = {"board": "camera", "kind": "bug", "title": CAMERA, "body": "Every time."}
+    for field, size in [
+        ("body", 20_001),
+        ("steps", 5001),
+        ("expected", 2001),
+        ("actual", 2001),
+        ("device_model", 81),
+        ("os_version", 41),
+    ]:
+        response = post_json(
+            client, "/api/v1/posts", {**base, field: "x" * size}, **bearer(fan)
+        )
+        assert response.status_code == 422, field
+        assert field in json.dumps(response.json()), response.json()
+        assert "at most" in json.dumps(response.json()), response.json()
+    assert not PainPoint.objects.exists()
+    post = make_post(title=CAMERA, author=fan)
+    response = patch_json(
+        client, f"/api/v1/posts/{post.pk}", {"steps": "x" * 5001}, **bearer(fan)
+    )
+    assert response.status_code == 422 and "steps" in json.dumps(response.json())
+    at_limit = {**base, "steps": "s" * 5000, "device_model": "d" * 80}
+    response = post_json(client, "/api/v1/posts", at_limit, **bearer(fan))
+    assert response.status_code == 201
+    assert response.json()["device_model"] == "d" * 80
