@@ -103,3 +103,44 @@ def test_a_merge_pushes_both_themes_new_counts(pm):
     assert to_source["theme"]["fan_count"] == 0
     assert to_into["theme"]["post_count"] == 2
     assert to_into["theme"]["fan_count"] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_post_page_hears_its_themes_counts_but_not_other_posts_votes():
+    """A post's page shows its theme's fans: a vote on another post of the theme
+    updates them there, and leaves the page's own vote count alone."""
+    mine = make_post(title="Camera crashes in night mode")
+    other = make_post(title="The camera crashes in night mode every time")
+    assert other.theme_id == mine.theme_id
+    (message,) = first_messages(
+        [f"/ws/posts/{mine.pk}/"],
+        lambda: votes.vote_cast(fan=FanFactory(), post=other),
+    )
+    assert message["post"] is None and "votes" not in message
+    assert message["theme"]["id"] == mine.theme_id
+    assert message["theme"]["vote_count"] == 1
+    assert message["theme"]["fan_count"] == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_reaches_its_post_page_once():
+    post = make_post(title="Battery drains overnight")
+    fan = FanFactory()
+
+    async def scenario():
+        communicator = WebsocketCommunicator(
+            application,
+            f"/ws/posts/{post.pk}/",
+            headers=[(b"origin", b"http://localhost")],
+        )
+        connected, _ = await communicator.connect()
+        assert connected
+        await database_sync_to_async(votes.vote_cast)(fan=fan, post=post)
+        first = await communicator.receive_json_from(timeout=5)
+        again = await communicator.receive_nothing(timeout=0.5)
+        await communicator.disconnect()
+        return first, again
+
+    first, nothing_more = run_async(scenario)
+    assert first["post"] == post.pk and first["votes"] == 1
+    assert nothing_more
