@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
 
 from community.api import Mapped, auth_methods
 from community.ratelimits import write_limited
@@ -17,7 +18,7 @@ from community.services.fans import token_authenticate
 from feedback.models import Theme
 from feedback.services.triage import require_pm
 from releases import selectors, services
-from releases.models import Release, ReleaseItem
+from releases.models import ItemRating, Release, ReleaseItem
 
 router = Router(tags=["releases"])
 
@@ -83,11 +84,16 @@ class ReleaseDetailOut(ReleaseOut):
     items: list[ItemOut]
 
 
+# The models' limits: a longer text is a 422 naming the field, not cut short.
+_SUMMARY = ReleaseItem._meta.get_field("summary_en").max_length
+_COMMENT = ItemRating._meta.get_field("comment").max_length
+
+
 class ItemIn(Schema):
     theme: int
     kind: Literal["fix", "feature", "improvement"] = "fix"
-    summary_en: str = ""
-    summary_zh: str = ""
+    summary_en: str = Field("", max_length=_SUMMARY)
+    summary_zh: str = Field("", max_length=_SUMMARY)
 
 
 class ReleaseIn(Schema):
@@ -99,7 +105,7 @@ class ReleaseIn(Schema):
 
 class RatingIn(Schema):
     value: Literal["good", "so-so", "bad"]
-    comment: str = ""
+    comment: str = Field("", max_length=_COMMENT)
 
 
 class RatingOut(Schema):

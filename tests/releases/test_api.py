@@ -122,6 +122,10 @@ def test_fan_rates_an_item_through_the_api(client, fan, pm, themes):
     }
     wrong = client.put(url, {"value": "meh"}, content_type="application/json", **auth)
     assert wrong.status_code == 422
+    long = {"value": "bad", "comment": "x" * 501}
+    too_long = client.put(url, long, content_type="application/json", **auth)
+    assert too_long.status_code == 422
+    assert "comment" in str(too_long.json()) and "500" in str(too_long.json())
     anonymous = client.put(url, {"value": "good"}, content_type="application/json")
     assert anonymous.status_code == 401
     other = client.put(
