@@ -30,9 +30,10 @@ def run_async(coroutine_function):
     return outcome.get("value")
 
 
-def first_messages(paths: list[str], change) -> list[dict]:
+def first_messages(paths: list[str], change, only: bool = False) -> list[dict]:
     """Open a socket on each of ``paths``, make ``change()`` (in the database),
-    return the first message each socket was pushed."""
+    return the first message each socket was pushed (``only``: and check that no
+    second one follows)."""
 
     async def scenario():
         sockets = []
@@ -45,6 +46,9 @@ def first_messages(paths: list[str], change) -> list[dict]:
             sockets.append(communicator)
         await database_sync_to_async(change)()
         messages = [await s.receive_json_from(timeout=5) for s in sockets]
+        if only:
+            for communicator in sockets:
+                assert await communicator.receive_nothing(timeout=0.5)
         for communicator in sockets:
             await communicator.disconnect()
         return messages
@@ -126,21 +130,9 @@ def test_a_post_page_hears_its_themes_counts_but_not_other_posts_votes():
 def test_a_vote_reaches_its_post_page_once():
     post = make_post(title="Battery drains overnight")
     fan = FanFactory()
-
-    async def scenario():
-        communicator = WebsocketCommunicator(
-            application,
-            f"/ws/posts/{post.pk}/",
-            headers=[(b"origin", b"http://localhost")],
-        )
-        connected, _ = await communicator.connect()
-        assert connected
-        await database_sync_to_async(votes.vote_cast)(fan=fan, post=post)
-        first = await communicator.receive_json_from(timeout=5)
-        again = await communicator.receive_nothing(timeout=0.5)
-        await communicator.disconnect()
-        return first, again
-
-    first, nothing_more = run_async(scenario)
+    (first,) = first_messages(
+        [f"/ws/posts/{post.pk}/"],
+        lambda: votes.vote_cast(fan=fan, post=post),
+        only=True,
+    )
     assert first["post"] == post.pk and first["votes"] == 1
-    assert nothing_more
