@@ -1,5 +1,6 @@
 import asyncio
 import threading
+from functools import partial
 
 import pytest
 from channels.db import database_sync_to_async
@@ -58,7 +59,7 @@ def first_messages(paths: list[str], change, only: bool = False) -> list[dict]:
 
 def counts_after_vote(path: str, post, fan, only: bool = False) -> dict:
     """Open a socket on ``path``, cast a vote, return the first message pushed."""
-    vote = lambda: votes.vote_cast(fan=fan, post=post)  # noqa: E731
+    vote = partial(votes.vote_cast, fan=fan, post=post)
     return first_messages([path], vote, only=only)[0]
 
 
