@@ -71,18 +71,16 @@ class PostOut(Schema):
         }
 
 
-# The form's limits (a longer text is a 422 that names the field and its limit).
-_DEVICE = PainPoint._meta.get_field("device_model").max_length
-_VERSION = PainPoint._meta.get_field("os_version").max_length
-
-
 class PostIn(Schema):
+    """A new pain point; the form's limits hold (a longer text is a 422 naming
+    the field and its limit)."""
+
     board: str
     kind: Literal["bug", "suggestion", "complaint"]
     title: str
     body: str = Field(max_length=MAX_BODY)
-    device_model: str = Field("", max_length=_DEVICE)
-    os_version: str = Field("", max_length=_VERSION)
+    device_model: str = Field("", max_length=PainPoint.DEVICE_MAX)
+    os_version: str = Field("", max_length=PainPoint.VERSION_MAX)
     reproducibility: Literal["", "always", "sometimes", "once"] = ""
     severity: int = PainPoint.Severity.MEDIUM
     steps: str = Field("", max_length=MAX_STEPS)
@@ -97,8 +95,8 @@ class PostPatch(Schema):
     kind: Literal["bug", "suggestion", "complaint"] | None = None
     title: str | None = None
     body: str | None = Field(None, max_length=MAX_BODY)
-    device_model: str | None = Field(None, max_length=_DEVICE)
-    os_version: str | None = Field(None, max_length=_VERSION)
+    device_model: str | None = Field(None, max_length=PainPoint.DEVICE_MAX)
+    os_version: str | None = Field(None, max_length=PainPoint.VERSION_MAX)
     reproducibility: Literal["", "always", "sometimes", "once"] | None = None
     severity: int | None = None
     steps: str | None = Field(None, max_length=MAX_STEPS)

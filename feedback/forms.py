@@ -32,10 +32,10 @@ class PainPointForm(ThreadForm):
         initial=PainPoint.Kind.BUG,
     )
     device_model = forms.CharField(
-        label=_("Device model"), max_length=80, required=False
+        label=_("Device model"), max_length=PainPoint.DEVICE_MAX, required=False
     )
     os_version = forms.CharField(
-        label=_("OS / app version"), max_length=40, required=False
+        label=_("OS / app version"), max_length=PainPoint.VERSION_MAX, required=False
     )
     reproducibility = forms.ChoiceField(
         label=_("How often does it happen?"),

@@ -22,6 +22,11 @@ class PainPoint(models.Model):
         HIGH = 3, _("High: blocks a feature")
         CRITICAL = 4, _("Critical: data loss, crash loop")
 
+    # How long a device model and a version may be (the form and the API check
+    # them; the service trims to them).
+    DEVICE_MAX = 80
+    VERSION_MAX = 40
+
     # What a fan fills in besides the thread's title, text and tags.
     STRUCTURE_FIELDS = (
         "kind",
@@ -41,8 +46,12 @@ class PainPoint(models.Model):
         related_name="painpoint",
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    device_model = models.CharField(_("device model"), max_length=80, blank=True)
-    os_version = models.CharField(_("OS / app version"), max_length=40, blank=True)
+    device_model = models.CharField(
+        _("device model"), max_length=DEVICE_MAX, blank=True
+    )
+    os_version = models.CharField(
+        _("OS / app version"), max_length=VERSION_MAX, blank=True
+    )
     reproducibility = models.CharField(
         _("how often"), max_length=10, choices=Reproducibility.choices, blank=True
     )

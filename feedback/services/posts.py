@@ -100,8 +100,8 @@ def _attach(post: PainPoint, checked: list[tuple]) -> None:
 
 def _structure(**fields) -> dict:
     """A pain point's structured fields, trimmed as they are stored."""
-    fields["device_model"] = fields["device_model"].strip()[:80]
-    fields["os_version"] = fields["os_version"].strip()[:40]
+    fields["device_model"] = fields["device_model"].strip()[: PainPoint.DEVICE_MAX]
+    fields["os_version"] = fields["os_version"].strip()[: PainPoint.VERSION_MAX]
     return fields
 
 
